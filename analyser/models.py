@@ -166,3 +166,28 @@ class Cell:
     reason: str
     evidence: tuple[Evidence, ...] = ()
     reviewed: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """Everything the per-document stages (extract, segment, tag) produce for one source.
+
+    This is the unit that is cached, sent between processes and handed to the
+    jurisdiction-level coverage stage; it holds no spaCy or pdfplumber objects.
+    """
+
+    source: Source
+    health: DocumentHealth
+    page_starts: tuple[int, ...]
+    page_numbers: tuple[int, ...]
+    ocr_pages: tuple[int, ...]
+    provisions: tuple[Provision, ...]
+    tags: tuple[Tag, ...]
+    problems: tuple[Problem, ...]
+
+    def page_at(self, offset: int) -> int:
+        """1-based page number of the character at ``offset`` of the document text."""
+        if not self.page_starts:
+            return 1
+        index = bisect.bisect_right(self.page_starts, offset) - 1
+        return self.page_numbers[max(index, 0)]

@@ -1,0 +1,5 @@
+"""``python -m analyser`` runs the ``tipgap`` command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,217 @@
+"""The Python API: ``scan`` a statute folder and get pandas DataFrames back.
+
+The CLI is a thin layer over this module. A :class:`ScanResult` holds the cells and the
+per-document results; its DataFrames are built from the same rows as the CSV files, so a
+notebook sees exactly what ``coverage.csv`` and ``evidence.csv`` say.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .coverage import build_coverage
+from .ingest import Inventory, ingest
+from .knowledge import Checklist, load_checklist
+from .models import Cell, DocumentResult, Problem, Source
+from .pipeline import PipelineSettings, process_document
+from .tables import (
+    DOCUMENT_COLUMNS,
+    EVIDENCE_COLUMNS,
+    PROBLEM_COLUMNS,
+    PROVISION_COLUMNS,
+    coverage_columns,
+    coverage_rows,
+    document_rows,
+    evidence_rows,
+    problem_rows,
+    provision_rows,
+)
+from .write import csv_bytes, write_outputs
+
+ProgressHook = Callable[[Source, int, int], None]
+
+
+@dataclass
+class ScanResult:
+    """The outcome of a scan: verdicts, evidence and the per-document records."""
+
+    input_dir: Path
+    jurisdictions: list[str]
+    cells: list[Cell]
+    results: list[DocumentResult]
+    ingest_problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    checklist: Checklist = field(default_factory=load_checklist)
+
+    # -- tables -------------------------------------------------------------------------------
+    @property
+    def problem_list(self) -> list[Problem]:
+        return [*self.ingest_problems, *(p for r in self.results for p in r.problems)]
+
+    def _frame(self, columns: tuple[str, ...], rows: object) -> pd.DataFrame:
+        return pd.DataFrame(list(rows), columns=list(columns), dtype="string")  # type: ignore[call-overload]
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        """Jurisdiction x item matrix of statuses."""
+        return self._frame(coverage_columns(self.checklist), coverage_rows(self.cells, self.checklist))
+
+    @property
+    def evidence(self) -> pd.DataFrame:
+        """One row per piece of evidence (as ``evidence.csv``)."""
+        return self._frame(EVIDENCE_COLUMNS, evidence_rows(self.cells, self.checklist))
+
+    @property
+    def provisions(self) -> pd.DataFrame:
+        """Every provision found (as ``provisions.csv``)."""
+        return self._frame(PROVISION_COLUMNS, provision_rows(self.results))
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        """File-level problems (as ``problems.csv``)."""
+        return self._frame(PROBLEM_COLUMNS, problem_rows(self.problem_list))
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        """Parse-health record per document (as ``documents.csv``)."""
+        return self._frame(DOCUMENT_COLUMNS, document_rows(self.results))
+
+    # -- questions a researcher asks -------------------------------------------------------------
+    def cell(self, jurisdiction: str, item: str) -> Cell:
+        self.checklist.item(item)  # raises with the list of valid ids
+        for cell in self.cells:
+            if cell.jurisdiction == jurisdiction and cell.item == item:
+                return cell
+        raise KeyError(f"no jurisdiction {jurisdiction!r}; scanned: {', '.join(self.jurisdictions)}")
+
+    def gaps(self, jurisdiction: str) -> pd.DataFrame:
+        """The items of ``jurisdiction`` that are not met, with the reason and the Guide's recommendation."""
+        rows = []
+        for cell in self.cells:
+            if cell.jurisdiction == jurisdiction and cell.status != "met":
+                item = self.checklist.item(cell.item)
+                rows.append((item.number, item.id, item.title, cell.status, cell.reason, item.recommendation))
+        if not rows and jurisdiction not in self.jurisdictions:
+            raise KeyError(f"no jurisdiction {jurisdiction!r}; scanned: {', '.join(self.jurisdictions)}")
+        return pd.DataFrame(rows, columns=["number", "item", "title", "status", "reason", "recommendation"])
+
+    def explain(self, jurisdiction: str, item: str) -> str:
+        """The verdict of one cell, its reason and its evidence, as readable text."""
+        return explain_cell(self.cell(jurisdiction, item), self.checklist)
+
+    # -- output ---------------------------------------------------------------------------------
+    def output_files(self) -> dict[str, bytes]:
+        """The output files of this scan, by name."""
+        cl = self.checklist
+        return {
+            "coverage.csv": csv_bytes(coverage_columns(cl), coverage_rows(self.cells, cl)),
+            "evidence.csv": csv_bytes(EVIDENCE_COLUMNS, evidence_rows(self.cells, cl)),
+            "provisions.csv": csv_bytes(PROVISION_COLUMNS, provision_rows(self.results)),
+            "problems.csv": csv_bytes(PROBLEM_COLUMNS, problem_rows(self.problem_list)),
+            "documents.csv": csv_bytes(DOCUMENT_COLUMNS, document_rows(self.results)),
+            "summary.json": (json.dumps(self.summary(), indent=2, sort_keys=True) + "\n").encode("utf-8"),
+        }
+
+    def write(self, out_dir: Path | str, force: bool = False) -> Path:
+        """Write every output file into ``out_dir`` (atomically). Returns the folder."""
+        out = Path(out_dir)
+        write_outputs(out, dict(self.output_files()), force=force)
+        return out
+
+    def summary(self) -> dict[str, object]:
+        """Counts for the end-of-scan summary (no timings: outputs stay deterministic)."""
+        statuses = {s: sum(1 for c in self.cells if c.status == s) for s in ("met", "partial", "not_found")}
+        return {
+            "checklist_version": self.checklist.version,
+            "jurisdictions": len(self.jurisdictions),
+            "documents": len(self.results),
+            "pages": sum(r.health.pages for r in self.results),
+            "provisions": sum(len(r.provisions) for r in self.results),
+            "problems": len(set(self.problem_list)),
+            "cells": statuses,
+        }
+
+
+def explain_cell(cell: Cell, checklist: Checklist) -> str:
+    item = checklist.item(cell.item)
+    lines = [
+        f"{cell.jurisdiction} / {item.number}. {item.id} — {cell.status} (confidence {cell.confidence:.2f})"
+        + (" [reviewed]" if cell.reviewed else ""),
+        f"Question: {item.question}",
+        f"Reason: {cell.reason}",
+    ]
+    for index, ev in enumerate(cell.evidence, start=1):
+        lines.append(f"Evidence {index}: {ev.document}, page {ev.page}, {ev.provision}")
+        lines.append(f'    "{ev.quote}"')
+    if cell.status != "met":
+        lines.append(f"Recommendation: {item.recommendation}")
+    return "\n".join(lines)
+
+
+def scan(
+    path: Path | str,
+    *,
+    jobs: int = 1,
+    settings: PipelineSettings | None = None,
+    progress: ProgressHook | None = None,
+) -> ScanResult:
+    """Scan a statute folder (one sub-folder per jurisdiction) and code it against the checklist.
+
+    Args:
+        path: the input folder.
+        jobs: worker processes for the per-document stages (1 = in this process; -1 = all cores).
+        settings: per-document settings.
+        progress: called as ``progress(source, done, total)`` after each document.
+
+    Returns:
+        A :class:`ScanResult`.
+
+    Raises:
+        AnalyserError: when ``path`` is not a usable statute folder.
+    """
+    started = time.monotonic()
+    inventory = ingest(Path(path))
+    results = run_documents(inventory, jobs=jobs, settings=settings, progress=progress)
+    cells = build_coverage(inventory.jurisdictions, results)
+    return ScanResult(
+        input_dir=Path(path),
+        jurisdictions=inventory.jurisdictions,
+        cells=cells,
+        results=results,
+        ingest_problems=inventory.problems,
+        seconds=time.monotonic() - started,
+    )
+
+
+def run_documents(
+    inventory: Inventory,
+    *,
+    jobs: int = 1,
+    settings: PipelineSettings | None = None,
+    progress: ProgressHook | None = None,
+) -> list[DocumentResult]:
+    """Run the per-document stages over every source, in order, serially or in processes."""
+    sources = inventory.sources
+    total = len(sources)
+    if jobs == 1 or total <= 1:
+        results = []
+        for done, source in enumerate(sources, start=1):
+            results.append(process_document(source, settings))
+            if progress:
+                progress(source, done, total)
+        return results
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=jobs, backend="loky", return_as="generator")
+    results = []
+    for done, result in enumerate(parallel(delayed(process_document)(s, settings) for s in sources), start=1):
+        results.append(result)
+        if progress:
+            progress(result.source, done, total)
+    return results

@@ -1,0 +1,386 @@
+"""Checklist evaluators: from a jurisdiction's tagged provisions to one cell's verdict.
+
+Each checklist item names its evaluator and the tags it reads in ``data/checklist.toml``.
+Every evaluator returns a :class:`Verdict` with a one-sentence reason a lawyer can check:
+what was looked for, what was found, and (for ``partial``) what falls short. A
+``not_found`` verdict says "not found in the supplied texts", never "absent from the law".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .knowledge import Item, load_tags
+from .models import Evidence
+from .penalties import find_terms, parse_penalty
+from .view import JurisdictionView, Unit
+
+MAX_EVIDENCE = 3
+AGE_PATTERN = re.compile(r"age of (\d+|[a-z-]+)", re.IGNORECASE)
+
+
+@dataclass
+class Verdict:
+    status: str
+    reason: str
+    evidence: list[Evidence] = field(default_factory=list)
+    confidence: float = 0.8
+
+
+Evaluator = Callable[[Item, JurisdictionView], Verdict]
+EVALUATORS: dict[str, Evaluator] = {}
+
+
+def evaluator(name: str) -> Callable[[Evaluator], Evaluator]:
+    def register(fn: Evaluator) -> Evaluator:
+        EVALUATORS[name] = fn
+        return fn
+
+    return register
+
+
+# -- helpers --------------------------------------------------------------------------------
+def describe(tags: list[str] | tuple[str, ...]) -> str:
+    """Human names of tags, from the tag set's descriptions."""
+    known = load_tags()
+    return "; ".join(known[t].description.rstrip(".").lower() if t in known else t for t in tags)
+
+
+def cite(evidence: list[Evidence]) -> str:
+    """"s. 12 of trafficking_act.pdf and s. 3 of aml.pdf"."""
+    seen: list[str] = []
+    for ev in evidence:
+        label = f"{ev.provision or 'text'} ({ev.document})"
+        if label not in seen:
+            seen.append(label)
+    return " and ".join(seen[:MAX_EVIDENCE])
+
+
+def gather(view: JurisdictionView, units: list[Unit], tag: str | None) -> list[Evidence]:
+    evidence: list[Evidence] = []
+    seen: set[tuple[str, int]] = set()
+    for unit in units:
+        ev = view.evidence(unit, tag)
+        key = (ev.document, ev.start)
+        if key not in seen:
+            seen.add(key)
+            evidence.append(ev)
+        if len(evidence) >= MAX_EVIDENCE:
+            break
+    return evidence
+
+
+def not_found(what: str) -> Verdict:
+    return Verdict("not_found", f"Not found in the supplied texts: looked for {what}.", [], 0.6)
+
+
+# -- generic evaluator ----------------------------------------------------------------------
+@evaluator("groups")
+def evaluate_groups(item: Item, view: JurisdictionView) -> Verdict:
+    """Met when enough tag groups are present; partial on fewer, on weaker or limited evidence."""
+    rule: dict[str, Any] = item.rule
+    groups: list[list[str]] = rule["groups"]
+    names: list[str] = rule.get("group_names", [describe(g) for g in groups])
+    scope = tuple(rule.get("scope_tags", []))
+    found: dict[int, list[Unit]] = {}
+    for index, group in enumerate(groups):
+        units = [u for u in view.with_tag(*group) if not scope or u.has(*scope)]
+        if units:
+            found[index] = units
+    met_min = int(rule.get("met_min", len(groups)))
+    limiting = tuple(rule.get("limiting_tags", []))
+    unless = tuple(rule.get("partial_unless_tags", []))
+    if found and len(found) >= met_min:
+        units = [u for index in sorted(found) for u in found[index]]
+        evidence = gather(view, _prefer(units, limiting), _first_tag(groups, found))
+        if limiting and all(u.has(*limiting) for u in units) and not view.with_tag(*unless):
+            note = rule.get("partial_note", "the provision is limited")
+            return Verdict("partial", f"Found in {cite(evidence)}, but {note}.", evidence, 0.7)
+        have = ", ".join(names[i] for i in sorted(found))
+        return Verdict("met", f"Found {have} in {cite(evidence)}.", evidence, _confidence(found))
+    if found:
+        units = [u for index in sorted(found) for u in found[index]]
+        evidence = gather(view, units, _first_tag(groups, found))
+        have = ", ".join(names[i] for i in sorted(found))
+        missing = ", ".join(names[i] for i in range(len(groups)) if i not in found)
+        return Verdict(
+            "partial", f"Found {have} ({cite(evidence)}) but not {missing} in the supplied texts.", evidence, 0.6
+        )
+    weaker = tuple(rule.get("partial_tags", []))
+    weak_units = view.with_tag(*weaker) if weaker else []
+    if weak_units:
+        evidence = gather(view, weak_units, weaker[0])
+        note = rule.get("partial_note", "only weaker provisions were found")
+        return Verdict("partial", f"Only partly: {note} ({cite(evidence)}).", evidence, 0.55)
+    return not_found(" or ".join(names))
+
+
+def _first_tag(groups: list[list[str]], found: dict[int, list[Unit]]) -> str:
+    index = min(found)
+    unit = found[index][0]
+    return next(t for t in groups[index] if unit.has(t))
+
+
+def _prefer(units: list[Unit], limiting: tuple[str, ...]) -> list[Unit]:
+    """Unlimited provisions first: they are the stronger evidence."""
+    return sorted(units, key=lambda u: u.has(*limiting)) if limiting else units
+
+
+def _confidence(found: dict[int, list[Unit]]) -> float:
+    scores = [max(t.score for t in u.tags.values()) for units in found.values() for u in units[:1]]
+    return round(min(scores) if scores else 0.8, 2)
+
+
+# -- item-specific evaluators ------------------------------------------------------------------
+@evaluator("definition_elements")
+def evaluate_definition(item: Item, view: JurisdictionView) -> Verdict:
+    """The trafficking offence and definition, read element by element."""
+    rule = item.rule
+    anchors = view.with_tag(*rule["anchor_tags"])
+    if not anchors:
+        return not_found("a provision that creates a trafficking-in-persons offence or defines trafficking in persons")
+    exploitation = view.with_tag("exploitation-definition")
+    pool = anchors + [u for u in exploitation if u not in anchors]
+    present = {tag for unit in pool for tag in unit.tags}
+    acts = [t for t in rule["act_tags"] if t in present]
+    means = [t for t in rule["means_tags"] if t in present]
+    purposes = [t for t in rule["purpose_tags"] if t in present]
+    missing_purposes = [t for t in rule["required_purposes"] if t not in present]
+    offences = [u for u in anchors if u.has("tip-offence")]
+    definitions = [u for u in anchors if not u.has("tip-offence")]
+    evidence = gather(view, offences[:2] + definitions[:1] + exploitation[:1], "tip-offence")
+    evidence = evidence or gather(view, anchors, "tip-definition")
+    shortfalls = []
+    if len(acts) < rule["min_acts"]:
+        shortfalls.append(f"only {len(acts)} of the Protocol's acts ({_names(acts) or 'none'})")
+    if len(means) < rule["min_means"]:
+        shortfalls.append(f"only {len(means)} of its means ({_names(means) or 'none'})")
+    if missing_purposes:
+        shortfalls.append(f"no purpose of {_names(missing_purposes)}")
+    if anchors and all(u.has(*rule.get("narrowing_tags", [])) for u in anchors) and rule.get("narrowing_tags"):
+        shortfalls.append("victims limited to women or children")
+    if not offences:
+        shortfalls.append("a definition of trafficking but no provision creating the offence")
+    if shortfalls:
+        return Verdict("partial", f"The trafficking provisions ({cite(evidence)}) are narrower: {'; '.join(shortfalls)}.", evidence, 0.65)
+    return Verdict(
+        "met",
+        f"{cite(evidence)} cover{'s' if len(evidence) == 1 else ''} the act ({_names(acts)}), the means "
+        f"({_names(means)}) and the purposes ({_names(purposes)}).",
+        evidence,
+        0.8,
+    )
+
+
+def _names(tags: list[str]) -> str:
+    return ", ".join(t.split("-", 1)[1].replace("-", " ") for t in tags)
+
+
+@evaluator("separate_offences")
+def evaluate_separate(item: Item, view: JurisdictionView) -> Verdict:
+    units = view.with_tag(*item.rule["offence_tags"])
+    if not units:
+        return not_found("an offence of migrant (people, alien) smuggling")
+    separate = [u for u in units if not u.has(*item.rule["other_tags"])]
+    if separate:
+        evidence = gather(view, separate, "smuggling-offence")
+        return Verdict("met", f"{cite(evidence)} create{'s' if len(evidence) == 1 else ''} a smuggling offence distinct from the trafficking offence.", evidence, 0.8)
+    evidence = gather(view, units, "smuggling-offence")
+    return Verdict("partial", f"Smuggling is punished only in the same provision as trafficking ({cite(evidence)}).", evidence, 0.65)
+
+
+@evaluator("linked")
+def evaluate_linked(item: Item, view: JurisdictionView) -> Verdict:
+    rule = item.rule
+    units = view.with_tag(*rule["tags"])
+    if not units:
+        return not_found("jurisdiction over trafficking offences committed outside the territory")
+    linked = [u for u in units if view.linked_to_trafficking(u, tuple(rule["link_tags"]))]
+    limited = tuple(rule.get("partial_tags", []))
+    if linked:
+        strong = [u for u in linked if not u.has(*limited)]
+        evidence = gather(view, strong or linked, rule["tags"][0])
+        if strong:
+            return Verdict("met", f"{cite(evidence)} extend{'s' if len(evidence) == 1 else ''} jurisdiction over trafficking offences committed outside the territory.", evidence, 0.75)
+        return Verdict("partial", f"Found in {cite(evidence)}, but {rule.get('partial_note', 'it is limited')}.", evidence, 0.6)
+    evidence = gather(view, units, rule["tags"][0])
+    return Verdict(
+        "partial",
+        f"Extraterritorial provisions exist ({cite(evidence)}) but none was found that reaches the trafficking offences.",
+        evidence,
+        0.5,
+    )
+
+
+@evaluator("border_requirement")
+def evaluate_border(item: Item, view: JurisdictionView) -> Verdict:
+    rule = item.rule
+    offences = view.with_tag(*rule["anchor_tags"])
+    if not offences:
+        return not_found("a trafficking offence, to check whether it requires a border crossing")
+    domestic = [u for u in offences if not u.has(*rule["border_tags"])]
+    if domestic:
+        evidence = gather(view, domestic, "tip-offence")
+        return Verdict("met", f"The trafficking offence in {cite(evidence)} does not require the victim to cross a border.", evidence, 0.7)
+    evidence = gather(view, offences, rule["border_tags"][0])
+    return Verdict("partial", f"Every trafficking offence found ({cite(evidence)}) requires entry into or exit from the country.", evidence, 0.65)
+
+
+@evaluator("penalty")
+def evaluate_penalty(item: Item, view: JurisdictionView) -> Verdict:
+    if not view.with_tag(*item.rule["anchor_tags"]):
+        return not_found("a trafficking offence and its penalty")
+    best = view.offence_penalty
+    if best is None:
+        evidence = gather(view, view.with_tag("tip-offence"), "tip-offence")
+        return Verdict("not_found", f"A trafficking offence was found ({cite(evidence)}) but no penalty for it in the supplied texts.", evidence, 0.5)
+    penalty, unit = best
+    evidence = [view.evidence(unit, start=unit.provision.char_start + penalty.start if penalty.start >= 0 else None)]
+    minimum = float(item.rule["min_years"])
+    if (penalty.max_years or 0) >= minimum:
+        note = " (a fine may be imposed instead)" if penalty.fine_alternative and not penalty.life else ""
+        return Verdict("met", f"The trafficking offence carries {penalty.describe()} ({cite(evidence)}){note}.", evidence, 0.85)
+    return Verdict(
+        "partial",
+        f"The maximum found for trafficking is {penalty.describe()} ({cite(evidence)}), under {minimum:g} years.",
+        evidence,
+        0.7,
+    )
+
+
+@evaluator("aml_predicate")
+def evaluate_aml(item: Item, view: JurisdictionView) -> Verdict:
+    rule = item.rule
+    lists = view.with_tag(*rule["list_tags"], *rule["threshold_tags"])
+    aml_docs = {u.result.source.name for u in view.with_tag(*rule["laundering_tags"], *rule["list_tags"])}
+    schedules = [u for u in view.units if u.provision.kind == "schedule" and u.result.source.name in aml_docs]
+    naming = [u for u in lists + schedules if u.has("trafficking-term") or view.refers_to_offence(u)]
+    if naming:
+        repealed = _repealed_title(view, naming)
+        evidence = gather(view, naming, "trafficking-term")
+        if repealed:
+            return Verdict("partial", f"The predicate list ({cite(evidence)}) names {repealed}, which the supplied texts repeal.", evidence, 0.7)
+        return Verdict("met", f"The predicate-offence provisions ({cite(evidence)}) name trafficking.", evidence, 0.8)
+    every = view.with_tag("predicate-all-offences")
+    if every:
+        evidence = gather(view, every, "predicate-all-offences")
+        return Verdict("met", f"Money laundering extends to the proceeds of all (indictable) offences ({cite(evidence)}), which includes trafficking.", evidence, 0.7)
+    thresholds = view.with_tag("predicate-threshold")
+    if thresholds:
+        return _threshold_verdict(view, thresholds, "predicate-threshold", "a serious (predicate) offence")
+    if lists:
+        evidence = gather(view, lists, rule["list_tags"][0])
+        return Verdict("partial", f"A predicate-offence list exists ({cite(evidence)}) but trafficking was not found in it.", evidence, 0.5)
+    return not_found("a money-laundering predicate list, schedule or threshold that reaches trafficking")
+
+
+def _repealed_title(view: JurisdictionView, naming: list[Unit]) -> str:
+    """The title of a repealed act that a predicate list names, if any."""
+    titles = _act_titles(" ".join(u.provision.text for u in naming))
+    repeals = " ".join(u.provision.text for u in view.with_tag("repeal-cue"))
+    current = {u.result.source.name for u in view.with_tag("tip-offence")}
+    for title in titles:
+        core = title.split(",")[0]
+        if core and core in repeals and not any(core.lower() in name.lower().replace("_", " ") for name in current):
+            return title
+    return ""
+
+
+TITLE_PATTERN = re.compile(r"((?:[A-Z][\w()'-]*\s+){1,10}(?:Act|Ordinance|Law|Decree|Code)\b,?\s*(?:\d{4})?)")
+
+
+def _act_titles(text: str) -> list[str]:
+    return [m.group(1).strip() for m in TITLE_PATTERN.finditer(text)]
+
+
+def _threshold_verdict(view: JurisdictionView, units: list[Unit], tag: str, what: str) -> Verdict:
+    evidence = gather(view, units, tag)
+    threshold = _threshold_years(units)
+    best = view.offence_penalty
+    if threshold is None or best is None or best[0].max_years is None:
+        return Verdict("partial", f"{what.capitalize()} is defined by a penalty threshold ({cite(evidence)}), but it could not be checked against the trafficking penalty.", evidence, 0.5)
+    penalty, unit = best
+    evidence.append(view.evidence(unit, "tip-offence"))
+    if penalty.max_years >= threshold:
+        return Verdict("met", f"Trafficking ({penalty.describe()}) meets the threshold of {threshold:g} year(s) for {what} ({cite(evidence)}).", evidence, 0.75)
+    return Verdict("partial", f"Trafficking ({penalty.describe()}) falls below the threshold of {threshold:g} year(s) for {what} ({cite(evidence)}).", evidence, 0.6)
+
+
+def _threshold_years(units: list[Unit]) -> float | None:
+    values = [t.years for u in units for t in find_terms(u.provision.text) if t.kind in ("min", "fixed")]
+    return min(values) if values else None
+
+
+@evaluator("extradition")
+def evaluate_extradition(item: Item, view: JurisdictionView) -> Verdict:
+    rule = item.rule
+    units = view.with_tag(*rule["tags"])
+    if not units:
+        return not_found("an extradition law or provision that reaches trafficking offences")
+    listing = [u for u in units if u.has("trafficking-term") or view.refers_to_offence(u) or (u.has("self-scope") and view.same_act_as_offence(u))]
+    if listing:
+        evidence = gather(view, listing, rule["tags"][0])
+        return Verdict("met", f"Trafficking offences are made extraditable in {cite(evidence)}.", evidence, 0.75)
+    thresholds = view.with_tag(*rule["threshold_tags"])
+    if thresholds:
+        return _threshold_verdict(view, thresholds, rule["threshold_tags"][0], "an extradition offence")
+    evidence = gather(view, units, rule["tags"][0])
+    return Verdict("partial", f"Extradition provisions exist ({cite(evidence)}) but neither a list naming trafficking nor a penalty threshold was found.", evidence, 0.5)
+
+
+@evaluator("child_no_means")
+def evaluate_child(item: Item, view: JurisdictionView) -> Verdict:
+    rule = item.rule
+    units = view.with_tag(*rule["tags"])
+    implicit = [u for u in view.with_tag("tip-offence") if u.has("child-victim") and not any(t.startswith("means-") and t != "means-irrelevance" for t in u.tags)]
+    if not units and not implicit:
+        return not_found("a provision that dispenses with proof of the means where the victim is a child")
+    chosen = units or implicit
+    evidence = gather(view, chosen, rule["tags"][0] if units else "child-victim")
+    ages = [a for u in chosen for a in _ages(u.provision.text)]
+    limit = int(rule["child_age"])
+    if ages and max(ages) < limit:
+        return Verdict("partial", f"Means are dispensed with for children ({cite(evidence)}) only below the age of {max(ages)}, not {limit}.", evidence, 0.65)
+    how = "expressly" if units else "by a child offence without a means element"
+    return Verdict("met", f"For child victims the means need not be proved, {how} ({cite(evidence)}).", evidence, 0.75 if units else 0.6)
+
+
+def _ages(text: str) -> list[int]:
+    from .penalties import _to_number, _vocabulary  # the same number words as penalties
+
+    ages = []
+    for match in AGE_PATTERN.finditer(text):
+        try:
+            ages.append(int(_to_number(match.group(1), _vocabulary())))
+        except (KeyError, ValueError):
+            continue
+    return ages
+
+
+@evaluator("consent")
+def evaluate_consent(item: Item, view: JurisdictionView) -> Verdict:
+    rule = item.rule
+    units = view.with_tag(*rule["tags"])
+    if not units:
+        return not_found("a provision that the victim's consent is irrelevant or no defence")
+    general = []
+    for unit in units:
+        ev = view.evidence(unit, rule["tags"][0])
+        if not any(word in ev.quote.lower() for word in load_tags()["child-victim"].keywords):
+            general.append(unit)
+    if general:
+        evidence = gather(view, general, rule["tags"][0])
+        return Verdict("met", f"Consent of the victim is made irrelevant in {cite(evidence)}.", evidence, 0.8)
+    evidence = gather(view, units, rule["tags"][0])
+    return Verdict("partial", f"Consent is made irrelevant only for child victims ({cite(evidence)}).", evidence, 0.65)
+
+
+def evaluate(item: Item, view: JurisdictionView) -> Verdict:
+    """Run the item's evaluator."""
+    return EVALUATORS[item.rule["evaluator"]](item, view)
+
+
+__all__ = ["EVALUATORS", "Verdict", "evaluate", "parse_penalty"]

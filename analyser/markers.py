@@ -1,0 +1,411 @@
+"""Line scan: find where provisions start (``Mark``s), before any nesting.
+
+One pass over the lines of ``Document.text``. Each line is tested against the
+patterns of ``numbering.json`` in a fixed order (quoted inserted text, elision,
+contents, enacting words, containers, sections, enumerators, definitions). The scan
+keeps only the state that decides whether a candidate is real: the last section
+number (numbers must increase, so a wrapped '12 months' or a cross-reference is not
+a section), whether a table of contents is open, and whether the current section
+holds definitions or amending text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from analyser import amendments, definitions
+from analyser.numbering import Numbering, follows, integer_part, is_roman
+
+CONTAINER_PATTERNS = ("schedule", "part", "chapter", "division", "subdivision", "title")
+STYLE_ORDER = ("section_word", "article", "sign", "number_dot", "number_space")
+STYLE_WEIGHT = {"section_word": 3, "article": 3, "sign": 3, "number_dot": 1, "number_space": 1}
+SECONDARY_STYLES = {"number_space": ("number_bare",)}
+MAX_INLINE_STARTS = 3
+MAX_BARE_GAP = 3
+_TERMINAL = re.compile(r"(?:[.;:\u2014\u2013-]|\b(?:and|or))\s*$")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+@dataclass
+class Line:
+    """One line of the document: offsets and its text without surrounding spaces."""
+
+    start: int  # offset of the first character of the line
+    lead: int  # offset of the first non-space character
+    end: int  # offset just after the newline
+    text: str
+
+
+@dataclass
+class Mark:
+    """A place where a provision starts, as found by the scan."""
+
+    offset: int
+    kind: str  # preamble|contents|part|...|schedule|section|article|enum|definition|elision
+    type: str = ""  # enum label type (num/lower/roman/...), 'def', or the section style
+    label: str = ""
+    heading: str = ""
+    cite: str = ""  # citation of a section or container ('s. 12', 'Part II')
+    prefix: str = ""  # path prefix ('s', 'art', 'pt')
+    end: int = -1  # leaf marks (elision) end here
+    line: int = -1  # index of the line
+    term: str = ""  # defined term of a numbered definition
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def split_lines(text: str) -> list[Line]:
+    """Lines with offsets; every character of ``text`` is in exactly one line."""
+    lines, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        stripped = raw.strip()
+        lead = pos + (len(raw) - len(raw.lstrip())) if stripped else pos
+        lines.append(Line(pos, lead, pos + len(raw), stripped))
+        pos += len(raw)
+    return lines
+
+
+def detect_style(numbering: Numbering, lines: list[Line]) -> str:
+    """The section style the document uses most (weighted; see ``STYLE_WEIGHT``)."""
+    counts: Counter[str] = Counter()
+    entry = numbering.line_patterns["contents_entry"].regex
+    for line in lines:
+        if not line.text or entry.match(line.text):
+            continue
+        for style in STYLE_ORDER:
+            if numbering.section_styles[style].regex.match(line.text):
+                counts[style] += STYLE_WEIGHT[style]
+                break
+    if not counts:
+        return "number_dot"
+    best = max(counts.values())
+    return next(s for s in STYLE_ORDER if counts[s] == best)
+
+
+class Scanner:
+    """Turns lines into marks for one document (state lives for one scan)."""
+
+    def __init__(self, numbering: Numbering, lines: list[Line], style: str,
+                 max_gap: int, max_heading: int, max_lookback: int, max_quote: int) -> None:
+        self.n = numbering
+        self.lines = lines
+        self.style = style
+        self.tradition = numbering.traditions[style]
+        self.max_gap = max_gap
+        self.max_heading = max_heading
+        self.max_lookback = max_lookback
+        self.max_quote = max_quote
+        self.marks: list[Mark] = []
+        self.last_num: str | None = None
+        self.reset_allowed = True
+        self.in_contents = False
+        self.contents_paged = False
+        self.contents_nums: set[str] = set()
+        self.quote_left = 0
+        self.def_context = False
+        self.amending = False
+        self.seen_section = False
+        self.previous = ""  # text of the previous non-blank line
+        self.previous_blank = True  # the line just before is blank (a paragraph break)
+        self.consumed = -1  # index of the last line used by a mark (no lookback past it)
+
+    # -- driver ----------------------------------------------------------------------
+
+    def scan(self) -> list[Mark]:
+        """Run the scan and return the marks in document order."""
+        for index, line in enumerate(self.lines):
+            if line.text:
+                self._line(index, line)
+                self.previous = line.text
+            self.previous_blank = not line.text
+        return self.marks
+
+    def _line(self, i: int, line: Line) -> None:
+        text = line.text
+        if self.quote_left:
+            self._in_quote(text)
+            return
+        if self.amending and amendments.opens_quote(self.n, text, self.previous):
+            self.quote_left = self.max_quote
+            self._in_quote(text)
+            return
+        for handler in (self._elision, self._contents, self._enacting, self._container,
+                        self._section, self._enumerator, self._definition):
+            if handler(i, line):
+                return
+        if self.seen_section and definitions.opens_definitions(self.n, text):
+            self.def_context = True
+        if self.seen_section and amendments.is_amending(self.n, text):
+            self.amending = True
+
+    def _in_quote(self, text: str) -> None:
+        self.quote_left -= 1
+        if amendments.closes_quote(self.n, text):
+            self.quote_left = 0
+
+    def _add(self, mark: Mark, i: int) -> Mark:
+        mark.line = i
+        self.marks.append(mark)
+        self.consumed = i
+        return mark
+
+    # -- handlers: each returns True when it consumed the line ---------------------
+
+    def _elision(self, i: int, line: Line) -> bool:
+        if not self.n.line_patterns["elision"].regex.match(line.text):
+            return False
+        self._add(Mark(line.lead, "elision", label="x x x", end=line.end), i)
+        return True
+
+    def _contents(self, i: int, line: Line) -> bool:
+        text = line.text
+        if self.n.line_patterns["contents_header"].regex.match(text):
+            self.in_contents, self.contents_paged = True, False
+            self._add(Mark(line.lead, "contents", label="Contents"), i)
+            return True
+        if not self.in_contents:
+            return False
+        if self.n.line_patterns["contents_entry"].regex.match(text):
+            self.contents_paged = True
+            return True
+        if self._ends_contents(text):
+            self.in_contents = False
+            return False
+        match = self._style_match(text)
+        if match:
+            self.contents_nums.add(match.group("num"))
+        return True
+
+    def _ends_contents(self, text: str) -> bool:
+        if self.n.line_patterns["enacting"].regex.match(text):
+            return True
+        if self.contents_paged and (self._container_match(text) or self._style_match(text)):
+            return True
+        match = self._style_match(text)
+        return bool(match and match.group("num") in self.contents_nums)
+
+    def _enacting(self, i: int, line: Line) -> bool:
+        if self.seen_section or not self.n.line_patterns["enacting"].regex.match(line.text):
+            return False
+        if not (self.marks and self.marks[-1].kind == "preamble"):
+            self._add(Mark(line.lead, "preamble", label="Preamble"), i)
+        return True
+
+    def _container_match(self, text: str) -> tuple[str, re.Match[str]] | None:
+        if len(text) > self.max_heading * 2:
+            return None
+        for name in CONTAINER_PATTERNS:
+            match = self.n.line_patterns[name].regex.match(text)
+            if match:
+                return name, match
+        return None
+
+    def _container(self, i: int, line: Line) -> bool:
+        found = self._container_match(line.text)
+        if not found:
+            return False
+        name, match = found
+        meta = self.n.line_patterns[name].meta
+        num = match.group("num") or ""
+        rest = re.sub(r"^\s*(?:--|[\u2014\u2013:.-])?\s*", "", match.group("rest") or "")
+        kw = match.group("kw")
+        cite_kw = line.text[: match.start("kw")] + kw if name == "schedule" else kw
+        label = num or (line.text[: match.end("kw")] if name == "schedule" else kw)
+        mark = Mark(line.lead, meta["kind"], type=name, label=label.strip(), heading=rest.strip(),
+                    cite=f"{cite_kw.strip()} {num}".strip(), prefix=meta.get("prefix", name))
+        self._add(mark, i)
+        if not mark.heading:
+            self._take_next_heading(i, mark)
+        self.reset_allowed = True
+        self.def_context = False
+        return True
+
+    def _take_next_heading(self, i: int, mark: Mark) -> None:
+        """A container whose heading is on the next line ('PART I' / 'PRELIMINARY')."""
+        for j in range(i + 1, min(i + 4, len(self.lines))):
+            text = self.lines[j].text
+            if not text:
+                continue
+            if self._heading_like(text) and not self._style_match(text) and not self._container_match(text):
+                mark.heading = text
+                self.consumed = j
+            return
+
+    # -- sections ---------------------------------------------------------------------
+
+    def _style_match(self, text: str) -> re.Match[str] | None:
+        match = self.n.section_styles[self.style].regex.match(text)
+        if match:
+            return match
+        for extra in SECONDARY_STYLES.get(self.style, ()):
+            match = self.n.section_styles[extra].regex.match(text)
+            if match:
+                return match
+        return None
+
+    def _section(self, i: int, line: Line) -> bool:
+        match = self._style_match(line.text)
+        if not match or not self._plausible(match, line.text):
+            return False
+        num = match.group("num")
+        pattern = self.n.section_styles[self.style]
+        mark = Mark(line.lead, pattern.meta["kind"], type=self.style, label=num,
+                    cite=self._section_cite(match), prefix=pattern.meta["prefix"])
+        if match.groupdict().get("suffix"):
+            mark.label = f"{num} {match.group('suffix')}"
+        floor = self.consumed
+        self._add(mark, i)
+        rest = match.groupdict().get("rest")
+        body_offset = line.lead + (match.start("rest") if rest is not None else len(line.text))
+        self._section_heading(i, mark, rest or "", body_offset)
+        self._lookback(i, mark, floor)
+        self.last_num, self.reset_allowed, self.seen_section = num, False, True
+        self.def_context = definitions.opens_definitions(self.n, mark.heading)
+        self.amending = amendments.is_amending(self.n, mark.heading)
+        return True
+
+    def _section_cite(self, match: re.Match[str]) -> str:
+        template = self.n.section_styles[self.style].meta["citation"]
+        groups = match.groupdict()
+        kw = groups.get("kw") or ""
+        suffix = f" {groups['suffix']}" if groups.get("suffix") else ""
+        if self.style == "number_space" or match.re is not self.n.section_styles[self.style].regex:
+            template = "s. {num}"
+        return template.format(kw=kw, num=match.group("num"), suffix=suffix)
+
+    def _plausible(self, match: re.Match[str], text: str) -> bool:
+        """Numbers must go up (within ``max_gap``) unless a container allows a restart."""
+        num = match.group("num")
+        rest = (match.groupdict().get("rest") or "").strip()
+        if self.n.line_patterns["contents_entry"].regex.match(text) and self.style in (
+                "number_space", "number_dot"):
+            return False
+        if self._continuation(rest):
+            return False
+        bare = match.re is not self.n.section_styles[self.style].regex
+        if bare:
+            return self.last_num is not None and follows(self.last_num, num) and (
+                integer_part(num) - integer_part(self.last_num) <= MAX_BARE_GAP)
+        if self.last_num is None or self.reset_allowed and not follows(self.last_num, num):
+            return True
+        return follows(self.last_num, num) and (
+            self.reset_allowed or integer_part(num) - integer_part(self.last_num) <= self.max_gap)
+
+    def _continuation(self, rest: str) -> bool:
+        word = _WORD.match(rest)
+        return bool(word and word.group(0) in self.n.continuation_words
+                    and not self.previous_blank and not _TERMINAL.search(self.previous))
+
+    def _section_heading(self, i: int, mark: Mark, rest: str, body_offset: int) -> None:
+        rest = rest.strip()
+        if self.style in ("number_space", "sign"):
+            mark.heading = rest
+            return
+        if self.style == "article" and not rest:
+            self._take_next_heading(i, mark)
+            return
+        split = self.n.heading_separator.regex.match(rest)
+        body = rest
+        if split and split.group("body").strip() and len(split.group("heading")) <= self.max_heading:
+            mark.heading = split.group("heading").strip().rstrip(".")
+            body = split.group("body")
+        elif self.style == "section_word" and rest and not rest.endswith((".", ";", ",")):
+            mark.heading, body = rest, ""
+        self._inline_enumerators(i, body, body_offset + (len(rest) - len(body)) if body else 0)
+
+    def _inline_enumerators(self, i: int, body: str, offset: int) -> None:
+        """Starts that share the section's line: '12. (1) Any person ...'."""
+        for _ in range(MAX_INLINE_STARTS):
+            stripped = body.lstrip(" \t\u2014\u2013-")
+            offset += len(body) - len(stripped)
+            found = self._enum_match(stripped)
+            if not found:
+                return
+            name, match = found
+            self._add_enum(i, offset, name, match, stripped)
+            body = stripped[match.end():]
+            offset += match.end()
+
+    def _lookback(self, i: int, mark: Mark, floor: int) -> None:
+        """Headings printed above the number ('Offence of trafficking\\n12. (1) ...')."""
+        j, taken = i - 1, 0
+        while j > floor and taken < self.max_lookback:
+            text = self.lines[j].text
+            if text:
+                if not self._heading_like(text) or self._style_match(text):
+                    break
+                if not self._starts_paragraph(j, floor):
+                    break
+                mark.offset = self.lines[j].lead
+                if not mark.heading:
+                    mark.heading = text
+                taken += 1
+            j -= 1
+
+    def _starts_paragraph(self, j: int, floor: int) -> bool:
+        """The line before a heading is blank, ends a sentence, or is consumed."""
+        k = j - 1
+        if k <= floor or not self.lines[k].text:
+            return True
+        return bool(_TERMINAL.search(self.lines[k].text)) or self._heading_like(self.lines[k].text)
+
+    def _heading_like(self, text: str) -> bool:
+        return (len(text) <= self.max_heading and text[0].isupper()
+                and not text.endswith((".", ",", ";", ":", "\u2014", "-"))
+                and not self.n.line_patterns["contents_entry"].regex.match(text))
+
+    # -- enumerators and definitions -----------------------------------------------
+
+    def _enum_match(self, text: str) -> tuple[str, re.Match[str]] | None:
+        names = ("paren", "rparen", "dot") if self.tradition == "article" else ("paren",)
+        for name in names:
+            match = self.n.enumerators[name].regex.match(text)
+            if match:
+                return name, match
+        return None
+
+    def _enumerator(self, i: int, line: Line) -> bool:
+        if not self.seen_section:
+            return False
+        found = self._enum_match(line.text)
+        if not found:
+            return False
+        name, match = found
+        if self._continuation(line.text[match.end():].strip()):
+            return False
+        floor = self.consumed
+        mark = self._add_enum(i, line.lead, name, match, line.text)
+        if mark.type == "num" and self.tradition != "us":
+            self._lookback(i, mark, floor)
+        if definitions.opens_definitions(self.n, line.text):
+            self.def_context = True
+        return True
+
+    def _add_enum(self, i: int, offset: int, name: str, match: re.Match[str], text: str) -> Mark:
+        label = match.group("label")
+        kind_type = name if name in ("rparen", "dot") else _label_type(label)
+        term = definitions.quoted_term(self.n, text[match.end():].strip())
+        mark = Mark(offset, "definition" if term else "enum", type=kind_type, label=label, term=term)
+        return self._add(mark, i)
+
+    def _definition(self, i: int, line: Line) -> bool:
+        if not self.seen_section:
+            return False
+        term = definitions.quoted_term(self.n, line.text)
+        if not term and self.def_context:
+            term = definitions.plain_term(self.n, line.text)
+        if not term:
+            return False
+        self._add(Mark(line.lead, "definition", type="def", label=term, term=term), i)
+        return True
+
+
+def _label_type(label: str) -> str:
+    """num | lower | upper | ambiguous-roman ('i?' / 'I?'), settled when nesting."""
+    if label[0].isdigit():
+        return "num"
+    if label.islower():
+        return "lower?" if is_roman(label) else "lower"
+    return "upper?" if is_roman(label) else "upper"
+

@@ -1,0 +1,68 @@
+"""Find the provision numbers a text refers to ("sections 1581, 1583 or 1589", "s. 279.01").
+
+Used by the coverage stage to link provisions across sections and documents: a penalty
+clause that punishes "an offence under section 3", an extraterritoriality clause that names
+the trafficking sections, a predicate list that names them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
+    data: dict[str, Any] = json.loads(
+        resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
+    )
+    keywords = "|".join(re.escape(k) for k in sorted(data["keywords"], key=len, reverse=True))
+    separators = "|".join(re.escape(s) for s in sorted(data["list_separators"], key=len, reverse=True))
+    number = data["number"]
+    reference = re.compile(
+        rf"(?<![\w.])(?:{keywords})\s*(?P<list>{number}(?:\s*(?:{separators})\s*(?:{keywords})?\s*{number})*)",
+        re.IGNORECASE,
+    )
+    return reference, re.compile(number), tuple(data["range_separators"])
+
+
+def referenced_numbers(text: str) -> set[str]:
+    """The bare provision numbers ``text`` refers to, ranges expanded where numeric.
+
+    >>> sorted(referenced_numbers("sections 1581-1584 or 1589"))
+    ['1581', '1582', '1583', '1584', '1589']
+    """
+    reference, number, ranges = _patterns()
+    found: set[str] = set()
+    for match in reference.finditer(text):
+        chunk = match.group("list")
+        numbers = [(m.group(0), m.start(), m.end()) for m in number.finditer(chunk)]
+        for index, (value, _, end) in enumerate(numbers):
+            found.add(_base(value))
+            if index + 1 < len(numbers):
+                between = chunk[end : numbers[index + 1][1]].strip().lower()
+                found |= _expand(_base(value), _base(numbers[index + 1][0]), between, ranges)
+    return found
+
+
+def _base(value: str) -> str:
+    """"279.01(1)(a)" -> "279.01": references are matched at section level."""
+    return value.split("(", 1)[0]
+
+
+def _expand(low: str, high: str, between: str, ranges: tuple[str, ...]) -> set[str]:
+    if between not in ranges or not (low.isdigit() and high.isdigit()):
+        return set()
+    first, last = int(low), int(high)
+    if 0 < last - first <= 200:
+        return {str(n) for n in range(first, last + 1)}
+    return set()
+
+
+def section_number(label: str) -> str:
+    """Normalise a provision label for matching: "s. 12(1)" / "12." / "Article 12" -> "12"."""
+    match = _patterns()[1].search(label)
+    return _base(match.group(0)) if match else ""
