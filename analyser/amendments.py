@@ -49,6 +49,11 @@ def is_amending(numbering: Numbering, text: str) -> bool:
     return bool(numbering.amendments["amending_words"].regex.search(text))
 
 
+def in_amending_context(numbering: Numbering, text: str) -> bool:
+    """True if ``text`` names an amended act or says 'is amended' (see numbering.json)."""
+    return bool(numbering.amendments["amending_context"].regex.search(text))
+
+
 def target(numbering: Numbering, text: str) -> str:
     """'s. 6(2)' for 'Subsection 6(2) of the principal Act is amended', or ''."""
     match = numbering.amendments["target"].regex.search(_SPACES.sub(" ", text))

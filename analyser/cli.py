@@ -106,3 +106,31 @@ def explain_command(out_dir: Path, jurisdiction: str, item: str) -> None:
 
 def main() -> None:
     cli(prog_name="tipgap")
+
+
+@cli.command("eval-coverage")
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--misses", is_flag=True, help="Also list every cell where the tool disagrees with the gold.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report (Markdown) here.")
+def eval_coverage_command(out_dir: Path, gold_dir: Path, misses: bool, report_path: Path | None) -> None:
+    """Score a scan's coverage against a gold matrix (GOLD_DIR/<JUR>.csv), with a keyword baseline.
+
+    Example:
+
+    \b
+        tipgap scan ../shared/corpus --out /tmp/corpus-out
+        tipgap eval-coverage /tmp/corpus-out corpora/gold
+    """
+    from .evaluation import evaluate_coverage, report
+
+    try:
+        scores = evaluate_coverage(out_dir, gold_dir)
+    except AnalyserError as err:
+        raise click.ClickException(str(err)) from err
+    text = report(scores)
+    if misses:
+        text += "\nDisagreements (tool):\n\n" + "\n".join(f"- {m}" for m in scores[0].misses) + "\n"
+    click.echo(text)
+    if report_path:
+        report_path.write_text(text, encoding="utf-8")

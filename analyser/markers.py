@@ -136,7 +136,7 @@ class Scanner:
                 return
         if self.seen_section and definitions.opens_definitions(self.n, text):
             self.def_context = True
-        if self.seen_section and amendments.is_amending(self.n, text):
+        if self.seen_section and amendments.in_amending_context(self.n, text):
             self.amending = True
 
     def _in_quote(self, text: str) -> None:
@@ -160,7 +160,7 @@ class Scanner:
 
     def _contents(self, i: int, line: Line) -> bool:
         text = line.text
-        if self.n.line_patterns["contents_header"].regex.match(text):
+        if not self.seen_section and self.n.line_patterns["contents_header"].regex.match(text):
             self.in_contents, self.contents_paged = True, False
             self._add(Mark(line.lead, "contents", label="Contents"), i)
             return True
@@ -260,9 +260,9 @@ class Scanner:
         body_offset = line.lead + (match.start("rest") if rest is not None else len(line.text))
         self._section_heading(i, mark, rest or "", body_offset)
         self._lookback(i, mark, floor)
-        self.last_num, self.reset_allowed, self.seen_section = num, False, True
+        self.last_num, self.reset_allowed, self.seen_section = _range_ends(num)[1], False, True
         self.def_context = definitions.opens_definitions(self.n, mark.heading)
-        self.amending = amendments.is_amending(self.n, mark.heading)
+        self.amending = amendments.in_amending_context(self.n, mark.heading + " " + line.text)
         return True
 
     def _section_cite(self, match: re.Match[str]) -> str:
@@ -276,21 +276,20 @@ class Scanner:
 
     def _plausible(self, match: re.Match[str], text: str) -> bool:
         """Numbers must go up (within ``max_gap``) unless a container allows a restart."""
-        num = match.group("num")
+        first, last = _range_ends(match.group("num"))
         rest = (match.groupdict().get("rest") or "").strip()
-        if self.n.line_patterns["contents_entry"].regex.match(text) and self.style in (
-                "number_space", "number_dot"):
+        if self.in_contents and self.n.line_patterns["contents_entry"].regex.match(text):
             return False
         if self._continuation(rest):
             return False
         bare = match.re is not self.n.section_styles[self.style].regex
         if bare:
-            return self.last_num is not None and follows(self.last_num, num) and (
-                integer_part(num) - integer_part(self.last_num) <= MAX_BARE_GAP)
-        if self.last_num is None or self.reset_allowed and not follows(self.last_num, num):
+            return self.last_num is not None and follows(self.last_num, first) and (
+                integer_part(first) - integer_part(self.last_num) <= MAX_BARE_GAP)
+        if self.last_num is None or self.reset_allowed and not follows(self.last_num, first):
             return True
-        return follows(self.last_num, num) and (
-            self.reset_allowed or integer_part(num) - integer_part(self.last_num) <= self.max_gap)
+        return follows(self.last_num, first) and (
+            self.reset_allowed or integer_part(first) - integer_part(self.last_num) <= self.max_gap)
 
     def _continuation(self, rest: str) -> bool:
         word = _WORD.match(rest)
@@ -401,10 +400,17 @@ class Scanner:
         return True
 
 
+def _range_ends(num: str) -> tuple[str, str]:
+    """First and last number of '86 to 88' (or of a single number)."""
+    parts = num.split()
+    return parts[0], parts[-1]
+
+
 def _label_type(label: str) -> str:
     """num | lower | upper | ambiguous-roman ('i?' / 'I?'), settled when nesting."""
     if label[0].isdigit():
         return "num"
+    label = label.split(".")[0]  # Canadian inserted labels: (b.1), (ii.1)
     if label.islower():
         return "lower?" if is_roman(label) else "lower"
     return "upper?" if is_roman(label) else "upper"

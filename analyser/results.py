@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+csv.field_size_limit(2**31 - 1)  # provision texts can exceed the 128 KiB default
+
 from .errors import AnalyserError
 from .models import Cell, Evidence
 

@@ -39,7 +39,7 @@ from analyser.numbering import (
 DEFAULT_MAX_SECTION_GAP = 150
 DEFAULT_MAX_HEADING_CHARS = 120
 DEFAULT_MAX_LOOKBACK_LINES = 2
-DEFAULT_MAX_QUOTE_LINES = 400
+DEFAULT_MAX_QUOTE_LINES = 60
 SHORT_TITLE_WINDOW = 30_000
 MAX_COVERAGE_MESSAGES = 10
 CONTAINER_KINDS = frozenset({"part", "chapter", "division", "subdivision", "title", "schedule"})

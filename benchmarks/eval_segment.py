@@ -40,7 +40,7 @@ SECTION_TARGET, SUB_TARGET = 0.99, 0.97
 # Markdown heading lines that carry a section number, per source family.
 MD_SECTION_HEADINGS = {
     "AUS": (re.compile(r"^#{1,6}\s+(\d+[A-Z]*(?:\.\d+[A-Z]*)*)\s+\S"), "s. {}"),
-    "CAN": (re.compile(r"^#{3}\s+(\d+(?:\.\d+)*)(?:\s|$)"), "s. {}"),
+    "CAN": (re.compile(r"^#{3}\s+(\d+(?:\.\d+)*(?:\s+(?:to|and)\s+\d+(?:\.\d+)*)?)(?:\s|$)"), "s. {}"),
     "USA": (re.compile(r"^#{1,6}\s+§\s*(\d+[a-z]*(?:-\d+)?)\."), "§ {}"),
     "MYS": (re.compile(r"^\*\*(\d+[A-Z]?)\.(?:\*\*|\s)"), "s. {}"),
 }

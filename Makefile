@@ -1,0 +1,69 @@
+# tipgap: the two set-up commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+DEMO_OUT ?= demo-out
+CORPUS_OUT ?= /tmp/tipgap-corpus-out
+
+.PHONY: help venv system demo test test-fast eval-coverage eval-segment eval-extract samples lint clean
+
+help:
+	@echo "make demo           scan the bundled sample statutes (creates the virtualenv first)"
+	@echo "make test           run the test suite (creates/updates the virtualenv first)"
+	@echo "make eval-coverage  scan ../shared/corpus and score it against corpora/gold"
+	@echo "make eval-segment   segmentation evaluation on ../shared/corpus"
+	@echo "make eval-extract   extraction evaluation on PDFs rendered from ../shared/corpus"
+	@echo "make samples        re-render the sample statute PDFs from corpora/samples/sources"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# OCR and PDF rendering tools from Debian, installed where missing and possible (root + apt-get).
+system:
+	@if ! command -v tesseract >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing tesseract-ocr and poppler-utils (apt-get)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng poppler-utils >/dev/null) \
+	      || echo "warning: apt-get failed; scanned pages will be reported, not OCR'd"; \
+	  else \
+	    echo "warning: tesseract not found and cannot be installed here; scanned pages will be reported, not OCR'd"; \
+	  fi; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/tipgap scan corpora/samples/statutes --out $(DEMO_OUT)
+	@echo
+	@echo "Outputs are in $(DEMO_OUT)/: coverage.csv, evidence.csv, provisions.csv, problems.csv, documents.csv"
+	@echo "Try: $(BIN)/tipgap explain $(DEMO_OUT) XCO aml-predicate-offence"
+
+test: $(STAMP) system
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+eval-coverage: $(STAMP) system
+	$(BIN)/tipgap scan $(SHARED)/corpus --out $(CORPUS_OUT) --jobs 2 --force
+	$(BIN)/tipgap eval-coverage $(CORPUS_OUT) corpora/gold --misses --report corpora/gold/EVAL.md
+
+eval-segment: $(STAMP)
+	$(BIN)/python benchmarks/eval_segment.py
+
+eval-extract: $(STAMP) system
+	$(BIN)/python benchmarks/eval_extract.py
+
+samples: $(STAMP)
+	$(BIN)/python corpora/samples/make_pdfs.py
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check analyser tests || true
+
+clean:
+	rm -rf $(DEMO_OUT) build dist *.egg-info .pytest_cache

@@ -1,0 +1,34 @@
+"""Shared fixtures: paths to the bundled samples and to ../shared/corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "corpora" / "samples"
+SAMPLE_STATUTES = SAMPLES / "statutes"
+SHARED = Path(os.environ.get("TIPGAP_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+
+
+def require_corpus() -> Path:
+    """The shared corpus, or skip with a reason (a user's fresh clone has no ../shared)."""
+    if not (CORPUS / "MANIFEST.tsv").is_file():
+        pytest.skip(f"needs the shared corpus at {CORPUS} (absent in a fresh clone; CI provides it)")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    return require_corpus()
+
+
+@pytest.fixture(scope="session")
+def sample_scan():
+    """One scan of the bundled sample statutes, shared by the tests that read it."""
+    from analyser import scan
+
+    return scan(SAMPLE_STATUTES)
