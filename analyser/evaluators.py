@@ -16,6 +16,7 @@ from typing import Any
 from .knowledge import Item, load_tags
 from .models import Evidence
 from .penalties import find_terms, parse_penalty
+from .references import act_titles
 from .view import JurisdictionView, Unit
 
 MAX_EVIDENCE = 3
@@ -256,7 +257,7 @@ def evaluate_aml(item: Item, view: JurisdictionView) -> Verdict:
     rule = item.rule
     lists = view.with_tag(*rule["list_tags"], *rule["threshold_tags"])
     aml_docs = {u.result.source.name for u in view.with_tag(*rule["laundering_tags"], *rule["list_tags"])}
-    schedules = [u for u in view.units if u.provision.kind == "schedule" and u.result.source.name in aml_docs]
+    schedules = [u for u in view.units if u.result.source.name in aml_docs and view.in_schedule(u)]
     naming = [u for u in lists + schedules if u.has("trafficking-term") or view.refers_to_offence(u)]
     if naming:
         repealed = _repealed_title(view, naming)
@@ -279,7 +280,7 @@ def evaluate_aml(item: Item, view: JurisdictionView) -> Verdict:
 
 def _repealed_title(view: JurisdictionView, naming: list[Unit]) -> str:
     """The title of a repealed act that a predicate list names, if any."""
-    titles = _act_titles(" ".join(u.provision.text for u in naming))
+    titles = act_titles(" ".join(u.provision.text for u in naming))
     repeals = " ".join(u.provision.text for u in view.with_tag("repeal-cue"))
     current = {u.result.source.name for u in view.with_tag("tip-offence")}
     for title in titles:
@@ -287,13 +288,6 @@ def _repealed_title(view: JurisdictionView, naming: list[Unit]) -> str:
         if core and core in repeals and not any(core.lower() in name.lower().replace("_", " ") for name in current):
             return title
     return ""
-
-
-TITLE_PATTERN = re.compile(r"((?:[A-Z][\w()'-]*\s+){1,10}(?:Act|Ordinance|Law|Decree|Code)\b,?\s*(?:\d{4})?)")
-
-
-def _act_titles(text: str) -> list[str]:
-    return [m.group(1).strip() for m in TITLE_PATTERN.finditer(text)]
 
 
 def _threshold_verdict(view: JurisdictionView, units: list[Unit], tag: str, what: str) -> Verdict:

@@ -66,3 +66,19 @@ def section_number(label: str) -> str:
     """Normalise a provision label for matching: "s. 12(1)" / "12." / "Article 12" -> "12"."""
     match = _patterns()[1].search(label)
     return _base(match.group(0)) if match else ""
+
+
+@lru_cache(maxsize=1)
+def _title_pattern() -> re.Pattern[str]:
+    data: dict[str, Any] = json.loads(
+        resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
+    )
+    nouns = "|".join(re.escape(n) for n in data["act_title_nouns"])
+    connectors = "|".join(re.escape(c) for c in data["act_title_connectors"])
+    word = r"[A-Z][\w()'-]*"
+    return re.compile(rf"((?:{word}\s+)(?:(?:{word}|{connectors})\s+){{0,10}}(?:{nouns})\b,?(?:\s+(?:of\s+)?\d{{4}})?)")
+
+
+def act_titles(text: str) -> list[str]:
+    """Titles of acts named in ``text``: "Suppression of Traffic Ordinance 1975"."""
+    return [m.group(1).strip() for m in _title_pattern().finditer(text)]

@@ -82,6 +82,16 @@ class JurisdictionView:
         """True when ``unit`` names a trafficking offence by its section number."""
         return bool(self.offence_numbers & referenced_numbers(unit.provision.text))
 
+    def in_schedule(self, unit: Unit) -> bool:
+        """True when ``unit`` is a schedule or sits inside one."""
+        provision: Provision | None = unit.provision
+        while provision is not None:
+            if provision.kind == "schedule":
+                return True
+            parent = self._provisions.get(provision.parent_id or "")
+            provision = parent[0] if parent else None
+        return False
+
     def same_act_as_offence(self, unit: Unit) -> bool:
         return any(a.result.source.name == unit.result.source.name for a in self.with_tag("tip-offence"))
 
