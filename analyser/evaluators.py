@@ -60,10 +60,11 @@ def cite(evidence: list[Evidence]) -> str:
     return " and ".join(seen[:MAX_EVIDENCE])
 
 
-def gather(view: JurisdictionView, units: list[Unit], tag: str | None) -> list[Evidence]:
+def gather(view: JurisdictionView, units: list[Unit], tag: str | None, ranked: bool = True) -> list[Evidence]:
+    """Evidence from the best of ``units`` (most trafficking-specific first unless ``ranked`` is false)."""
     evidence: list[Evidence] = []
     seen: set[tuple[str, int]] = set()
-    for unit in units:
+    for unit in view.ranked(units) if ranked else units:
         ev = view.evidence(unit, tag)
         key = (ev.document, ev.start)
         if key not in seen:
@@ -95,16 +96,16 @@ def evaluate_groups(item: Item, view: JurisdictionView) -> Verdict:
     limiting = tuple(rule.get("limiting_tags", []))
     unless = tuple(rule.get("partial_unless_tags", []))
     if found and len(found) >= met_min:
-        units = [u for index in sorted(found) for u in found[index]]
-        evidence = gather(view, _prefer(units, limiting), _first_tag(groups, found))
+        units = _best_per_group(view, found)
+        evidence = gather(view, _prefer(units, limiting), _first_tag(groups, found), ranked=False)
         if limiting and all(u.has(*limiting) for u in units) and not view.with_tag(*unless):
             note = rule.get("partial_note", "the provision is limited")
             return Verdict("partial", f"Found in {cite(evidence)}, but {note}.", evidence, 0.7)
         have = ", ".join(names[i] for i in sorted(found))
         return Verdict("met", f"Found {have} in {cite(evidence)}.", evidence, _confidence(found))
     if found:
-        units = [u for index in sorted(found) for u in found[index]]
-        evidence = gather(view, units, _first_tag(groups, found))
+        units = _best_per_group(view, found)
+        evidence = gather(view, units, _first_tag(groups, found), ranked=False)
         have = ", ".join(names[i] for i in sorted(found))
         missing = ", ".join(names[i] for i in range(len(groups)) if i not in found)
         return Verdict(
@@ -117,6 +118,18 @@ def evaluate_groups(item: Item, view: JurisdictionView) -> Verdict:
         note = rule.get("partial_note", "only weaker provisions were found")
         return Verdict("partial", f"Only partly: {note} ({cite(evidence)}).", evidence, 0.55)
     return not_found(" or ".join(names))
+
+
+def _best_per_group(view: JurisdictionView, found: dict[int, list[Unit]]) -> list[Unit]:
+    """The best unit of each group first, then the rest: evidence covers every group found."""
+    ranked = {index: view.ranked(units) for index, units in found.items()}
+    firsts = [ranked[index][0] for index in sorted(ranked)]
+    rest = view.ranked([u for index in sorted(ranked) for u in ranked[index][1:]])
+    ordered: list[Unit] = []
+    for unit in firsts + rest:
+        if unit not in ordered:
+            ordered.append(unit)
+    return ordered
 
 
 def _first_tag(groups: list[list[str]], found: dict[int, list[Unit]]) -> str:
@@ -150,9 +163,11 @@ def evaluate_definition(item: Item, view: JurisdictionView) -> Verdict:
     means = [t for t in rule["means_tags"] if t in present]
     purposes = [t for t in rule["purpose_tags"] if t in present]
     missing_purposes = [t for t in rule["required_purposes"] if t not in present]
-    offences = [u for u in anchors if u.has("tip-offence")]
-    definitions = [u for u in anchors if not u.has("tip-offence")]
-    evidence = gather(view, offences[:2] + definitions[:1] + exploitation[:1], "tip-offence")
+    elements = (*rule["act_tags"], *rule["means_tags"], *rule["purpose_tags"])
+    richest = sorted(anchors, key=lambda u: -sum(1 for t in elements if t in u.tags))
+    offences = [u for u in richest if u.has("tip-offence")]
+    definitions = [u for u in richest if not u.has("tip-offence")]
+    evidence = gather(view, offences[:2] + definitions[:1] + exploitation[:1], "tip-offence", ranked=False)
     evidence = evidence or gather(view, anchors, "tip-definition")
     shortfalls = []
     if len(acts) < rule["min_acts"]:

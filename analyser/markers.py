@@ -211,7 +211,8 @@ class Scanner:
         rest = re.sub(r"^\s*(?:--|[\u2014\u2013:.-])?\s*", "", match.group("rest") or "")
         kw = match.group("kw")
         cite_kw = line.text[: match.start("kw")] + kw if name == "schedule" else kw
-        label = num or (line.text[: match.end("kw")] if name == "schedule" else kw)
+        ordinal = match.groupdict().get("ord") or ""
+        label = num or (ordinal if ordinal and ordinal.lower() != "the" else kw)
         mark = Mark(line.lead, meta["kind"], type=name, label=label.strip(), heading=rest.strip(),
                     cite=f"{cite_kw.strip()} {num}".strip(), prefix=meta.get("prefix", name))
         self._add(mark, i)
@@ -288,6 +289,8 @@ class Scanner:
                 integer_part(first) - integer_part(self.last_num) <= MAX_BARE_GAP)
         if self.last_num is None or self.reset_allowed and not follows(self.last_num, first):
             return True
+        if match.groupdict().get("suffix") and first == self.last_num:
+            return True  # 'Art. 5 bis' after 'Art. 5'
         return follows(self.last_num, first) and (
             self.reset_allowed or integer_part(first) - integer_part(self.last_num) <= self.max_gap)
 

@@ -82,3 +82,17 @@ def _title_pattern() -> re.Pattern[str]:
 def act_titles(text: str) -> list[str]:
     """Titles of acts named in ``text``: "Suppression of Traffic Ordinance 1975"."""
     return [m.group(1).strip() for m in _title_pattern().finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def non_operative_headings() -> tuple[str, ...]:
+    """Lower-case heading starts of non-operative text (contents, explanatory statements, endnotes)."""
+    data: dict[str, Any] = json.loads(
+        resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
+    )
+    return tuple(h.lower() for h in data["non_operative_headings"])
+
+
+def is_non_operative(citation: str, heading: str) -> bool:
+    starts = non_operative_headings()
+    return any(text.strip().lower().startswith(starts) for text in (citation, heading) if text)

@@ -150,6 +150,9 @@ def build_tree(marks: list[Mark], length: int, kinds: dict[str, str]) -> Node:
         if mark.kind in ("preamble", "contents") and _continues(stack, mark.kind):
             continue
         if mark.kind == "elision":
+            # 'x x x' stands for omitted siblings: it closes the open enumerator
+            if len(stack) > 2 and stack[-1].kind not in CONTAINER_KINDS | SECTION_KINDS:
+                stack.pop().end = mark.offset
             stack[-1].children.append(Node("elision", "elision", mark.label, mark.offset,
                                            end=mark.end, parent=stack[-1]))
             continue
@@ -295,7 +298,8 @@ def _path_part(node: Node) -> str:
     if node.term:
         return f"def-{slug(node.term)}"
     if node.kind in CONTAINER_KINDS or node.kind in SECTION_KINDS:
-        return f"{node.prefix}-{slug(node.label).replace('-', '') if ' ' in node.label else node.label}"
+        label = node.label if node.label.replace(".", "").isalnum() else slug(node.label).replace("-", "")
+        return f"{node.prefix}-{label.lower() if node.kind == 'schedule' else label}"
     return node.label.strip("().")
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .models import Provision, Tag
+from .references import is_non_operative
 from .rules import Hit, RuleTagger, default_tagger
 
 UNIT_KINDS = frozenset({"section", "article", "definition", "schedule", "rule", "regulation", "clause"})
+SKIPPED_KINDS = frozenset({"contents"})
 RULE_SCORE = 0.9  # confidence of a rule hit before the model weighs in
 
 
@@ -29,15 +31,20 @@ def tagging_units(provisions: Sequence[Provision]) -> list[Provision]:
             while parent is not None and parent.id not in above_units:
                 above_units.add(parent.id)
                 parent = by_id.get(parent.parent_id or "")
-    for provision in provisions:  # pre-order: a parent's mark is known before its children
+    skipped: set[str] = set()  # non-operative text: contents, explanatory statements, endnotes
+    for provision in provisions:  # pre-order: a parent's marks are known before its children
         parent = by_id.get(provision.parent_id or "")
         if parent is not None and (parent.kind in UNIT_KINDS or parent.id in below_units):
             below_units.add(provision.id)
+        if provision.kind in SKIPPED_KINDS or is_non_operative(provision.citation, provision.heading) or (
+            parent is not None and parent.id in skipped
+        ):
+            skipped.add(provision.id)
     return [
         p
         for p in provisions
-        if p.kind in UNIT_KINDS
-        or (p.id not in above_units and p.id not in below_units and p.text.strip())
+        if p.id not in skipped
+        and (p.kind in UNIT_KINDS or (p.id not in above_units and p.id not in below_units and p.text.strip()))
     ]
 
 

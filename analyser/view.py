@@ -101,6 +101,18 @@ class JurisdictionView:
             return True
         return unit.has("self-scope") and self.same_act_as_offence(unit)
 
+    def relevance(self, unit: Unit) -> int:
+        """How directly ``unit`` concerns trafficking: ranks evidence, best first."""
+        if unit.has("tip-offence", "tip-definition", "trafficking-term", "victim-of-trafficking"):
+            return 3
+        if self.refers_to_offence(unit):
+            return 2
+        return 1 if self.same_act_as_offence(unit) else 0
+
+    def ranked(self, units: list[Unit]) -> list[Unit]:
+        """``units`` with the most trafficking-specific first (stable within a rank)."""
+        return sorted(units, key=lambda u: -self.relevance(u))
+
     @cached_property
     def offence_penalty(self) -> tuple[Penalty, Unit] | None:
         """The most severe penalty set for a trafficking offence, with its unit."""

@@ -42,7 +42,7 @@ def test_hits_carry_offsets_into_the_text(tagger):
     text = "The Minister shall fund shelters.\nA person who traffics another person commits an offence."
     tags = tagger.tag_text(text)
     hit = tags["trafficking-term"][0]
-    assert text[hit.start : hit.end].lower() == "traffics"
+    assert text[hit.start : hit.end].lower().startswith("traffics")
 
 
 def test_long_text_is_tagged_in_slices(tagger):
