@@ -64,7 +64,7 @@ def gather(view: JurisdictionView, units: list[Unit], tag: str | None, ranked: b
     """Evidence from the best of ``units`` (most trafficking-specific first unless ``ranked`` is false)."""
     evidence: list[Evidence] = []
     seen: set[tuple[str, int]] = set()
-    for unit in view.ranked(units) if ranked else units:
+    for unit in view.ranked(units, tag) if ranked else units:
         ev = view.evidence(unit, tag)
         key = (ev.document, ev.start)
         if key not in seen:
@@ -96,7 +96,7 @@ def evaluate_groups(item: Item, view: JurisdictionView) -> Verdict:
     limiting = tuple(rule.get("limiting_tags", []))
     unless = tuple(rule.get("partial_unless_tags", []))
     if found and len(found) >= met_min:
-        units = _best_per_group(view, found)
+        units = _best_per_group(view, found, groups)
         evidence = gather(view, _prefer(units, limiting), _first_tag(groups, found), ranked=False)
         if limiting and all(u.has(*limiting) for u in units) and not view.with_tag(*unless):
             note = rule.get("partial_note", "the provision is limited")
@@ -104,7 +104,7 @@ def evaluate_groups(item: Item, view: JurisdictionView) -> Verdict:
         have = ", ".join(names[i] for i in sorted(found))
         return Verdict("met", f"Found {have} in {cite(evidence)}.", evidence, _confidence(found))
     if found:
-        units = _best_per_group(view, found)
+        units = _best_per_group(view, found, groups)
         evidence = gather(view, units, _first_tag(groups, found), ranked=False)
         have = ", ".join(names[i] for i in sorted(found))
         missing = ", ".join(names[i] for i in range(len(groups)) if i not in found)
@@ -120,9 +120,9 @@ def evaluate_groups(item: Item, view: JurisdictionView) -> Verdict:
     return not_found(" or ".join(names))
 
 
-def _best_per_group(view: JurisdictionView, found: dict[int, list[Unit]]) -> list[Unit]:
+def _best_per_group(view: JurisdictionView, found: dict[int, list[Unit]], groups: list[list[str]]) -> list[Unit]:
     """The best unit of each group first, then the rest: evidence covers every group found."""
-    ranked = {index: view.ranked(units) for index, units in found.items()}
+    ranked = {index: view.ranked(units, groups[index][0]) for index, units in found.items()}
     firsts = [ranked[index][0] for index in sorted(ranked)]
     rest = view.ranked([u for index in sorted(ranked) for u in ranked[index][1:]])
     ordered: list[Unit] = []

@@ -136,9 +136,11 @@ def read_pdf_pages(pdf: Any, settings: ExtractSettings) -> Iterator[RawPage]:
 
 def _read_page(page: Any, number: int, settings: ExtractSettings) -> RawPage:
     """Words of one pdfplumber page, fake-bold duplicates removed."""
-    chars = sum(1 for c in page.chars if not c["text"].isspace())
-    deduped = page.dedupe_chars(tolerance=settings.dedupe_tolerance)
-    found = deduped.extract_words(
+    from pdfplumber.utils.text import extract_words
+
+    chars = page.chars
+    found = extract_words(
+        dedupe_chars(chars, settings.dedupe_tolerance),
         x_tolerance_ratio=settings.x_tolerance_ratio,
         y_tolerance=settings.y_tolerance,
         keep_blank_chars=False,
@@ -151,7 +153,34 @@ def _read_page(page: Any, number: int, settings: ExtractSettings) -> RawPage:
         for w in found
         if w["text"].strip()
     ]
-    return RawPage(number, float(page.width), float(page.height), words, chars)
+    layer = sum(1 for c in chars if not c["text"].isspace())
+    return RawPage(number, float(page.width), float(page.height), words, layer)
+
+
+def dedupe_chars(chars: list[dict[str, Any]], tolerance: float) -> list[dict[str, Any]]:
+    """Drop glyph copies drawn to fake bold: same text, font and size within
+    ``tolerance`` pt of a kept glyph. Order is kept.
+
+    Same rule as pdfplumber's ``dedupe_chars``, which sorts by ``list.index`` and is
+    quadratic (0.7 s per dense page); this one hashes positions into a grid.
+    """
+    if tolerance <= 0:
+        return list(chars)
+    kept: list[dict[str, Any]] = []
+    grid: dict[tuple[Any, ...], list[tuple[float, float]]] = defaultdict(list)
+    for c in chars:
+        key = (c.get("upright"), c["text"], c.get("fontname"), c.get("size"))
+        cx, cy = math.floor(c["x0"] / tolerance), math.floor(c["top"] / tolerance)
+        if any(
+            abs(x - c["x0"]) <= tolerance and abs(y - c["top"]) <= tolerance
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+            for x, y in grid.get((*key, cx + dx, cy + dy), ())
+        ):
+            continue
+        grid[(*key, cx, cy)].append((c["x0"], c["top"]))
+        kept.append(c)
+    return kept
 
 
 # ---------------------------------------------------------------- layout entry

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from .knowledge import load_tags
 from .models import DocumentResult, Evidence, Provision, Tag
 from .penalties import Penalty, parse_penalty
 from .references import referenced_numbers, section_number
@@ -22,6 +23,8 @@ QUOTE_MAX_CHARS = 320
 SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[\"“(A-Z0-9])|\n\s*\n")
 WHITESPACE = re.compile(r"\s+")
 ANCHOR_TAGS = ("tip-offence", "tip-definition")
+HEADING_CHARS = 90  # the start of a unit's text, where its heading and number sit
+HEADING_WEIGHT = 4  # a heading naming the subject outranks any other sign of relevance
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,15 @@ class JurisdictionView:
             return 2
         return 1 if self.same_act_as_offence(unit) else 0
 
-    def ranked(self, units: list[Unit]) -> list[Unit]:
-        """``units`` with the most trafficking-specific first (stable within a rank)."""
-        return sorted(units, key=lambda u: -self.relevance(u))
+    def ranked(self, units: list[Unit], tag: str | None = None) -> list[Unit]:
+        """Best evidence first: a heading that names ``tag``'s subject, then trafficking-specific units."""
+        words = tuple(k.lower() for k in load_tags()[tag].keywords) if tag in load_tags() else ()
+
+        def key(unit: Unit) -> int:
+            heading = f"{unit.provision.heading} {unit.provision.text[:HEADING_CHARS]}".lower()
+            return -(HEADING_WEIGHT * any(w in heading for w in words) + self.relevance(unit))
+
+        return sorted(units, key=key)
 
     @cached_property
     def offence_penalty(self) -> tuple[Penalty, Unit] | None:
