@@ -16,7 +16,7 @@ from typing import Any
 from .knowledge import Item, load_tags
 from .models import Evidence
 from .penalties import find_terms, parse_penalty
-from .references import act_titles
+from .references import act_titles, referenced_numbers
 from .view import JurisdictionView, Unit
 
 MAX_EVIDENCE = 3
@@ -92,6 +92,15 @@ def evaluate_groups(item: Item, view: JurisdictionView) -> Verdict:
         units = [u for u in view.with_tag(*group) if not scope or u.has(*scope)]
         if units:
             found[index] = units
+    reach = rule.get("reach")
+    if reach and found:
+        reaching = {i: [u for u in units if _reaches(view, u, reach)] for i, units in found.items()}
+        reaching = {i: units for i, units in reaching.items() if units}
+        if not reaching:
+            units = _best_per_group(view, found, groups)
+            evidence = gather(view, units, _first_tag(groups, found), ranked=False)
+            return Verdict("partial", f"Found {', '.join(names[i] for i in sorted(found))} ({cite(evidence)}), but only for offences that do not include trafficking.", evidence, 0.6)
+        found = reaching
     met_min = int(rule.get("met_min", len(groups)))
     limiting = tuple(rule.get("limiting_tags", []))
     unless = tuple(rule.get("partial_unless_tags", []))
@@ -118,6 +127,28 @@ def evaluate_groups(item: Item, view: JurisdictionView) -> Verdict:
         note = rule.get("partial_note", "only weaker provisions were found")
         return Verdict("partial", f"Only partly: {note} ({cite(evidence)}).", evidence, 0.55)
     return not_found(" or ".join(names))
+
+
+def _reaches(view: JurisdictionView, unit: Unit, reach: str) -> bool:
+    """Does a general provision (confiscation, criminal association) reach trafficking offences?"""
+    if unit.has("trafficking-term", "tip-offence", "all-offences-cue") or view.refers_to_offence(unit):
+        return True
+    if reach == "listed-offences":
+        # Limited only when it lists specific offences, none of them trafficking.
+        return unit.has("predicate-cue") or not referenced_numbers(unit.provision.text)
+    if view.same_act_as_offence(unit):
+        return True
+    in_aml_act = any(u.result.source.name == unit.result.source.name for u in view.with_tag("laundering-offence"))
+    return in_aml_act and view.memo("aml-predicate-met", lambda: _aml_met(view))
+
+
+def _aml_met(view: JurisdictionView) -> bool:
+    from .knowledge import load_checklist
+
+    for item in load_checklist().items:
+        if item.rule["evaluator"] == "aml_predicate":
+            return evaluate_aml(item, view).status == "met"
+    return False
 
 
 def _best_per_group(view: JurisdictionView, found: dict[int, list[Unit]], groups: list[list[str]]) -> list[Unit]:
@@ -176,7 +207,9 @@ def evaluate_definition(item: Item, view: JurisdictionView) -> Verdict:
         shortfalls.append(f"only {len(means)} of its means ({_names(means) or 'none'})")
     if missing_purposes:
         shortfalls.append(f"no purpose of {_names(missing_purposes)}")
-    if anchors and all(u.has(*rule.get("narrowing_tags", [])) for u in anchors) and rule.get("narrowing_tags"):
+    narrowing = tuple(rule.get("narrowing_tags", []))
+    basic = [u for u in offences if not u.has("aggravation")] or offences
+    if narrowing and basic and all(u.has(*narrowing) for u in basic):
         shortfalls.append("victims limited to women or children")
     if not offences:
         shortfalls.append("a definition of trafficking but no provision creating the offence")
@@ -214,7 +247,7 @@ def evaluate_linked(item: Item, view: JurisdictionView) -> Verdict:
     units = view.with_tag(*rule["tags"])
     if not units:
         return not_found("jurisdiction over trafficking offences committed outside the territory")
-    linked = [u for u in units if view.linked_to_trafficking(u, tuple(rule["link_tags"]))]
+    linked = [u for u in units if view.linked_to_trafficking(u, tuple(rule["link_tags"])) or view.is_general_clause(u)]
     limited = tuple(rule.get("partial_tags", []))
     if linked:
         strong = [u for u in linked if not u.has(*limited)]
@@ -222,11 +255,11 @@ def evaluate_linked(item: Item, view: JurisdictionView) -> Verdict:
         if strong:
             return Verdict("met", f"{cite(evidence)} extend{'s' if len(evidence) == 1 else ''} jurisdiction over trafficking offences committed outside the territory.", evidence, 0.75)
         return Verdict("partial", f"Found in {cite(evidence)}, but {rule.get('partial_note', 'it is limited')}.", evidence, 0.6)
-    evidence = gather(view, units, rule["tags"][0])
+    others = cite(gather(view, units, rule["tags"][0]))
     return Verdict(
-        "partial",
-        f"Extraterritorial provisions exist ({cite(evidence)}) but none was found that reaches the trafficking offences.",
-        evidence,
+        "not_found",
+        f"Not found in the supplied texts: the extraterritorial provisions found ({others}) do not reach the trafficking offences.",
+        [],
         0.5,
     )
 
@@ -319,8 +352,12 @@ def _threshold_verdict(view: JurisdictionView, units: list[Unit], tag: str, what
 
 
 def _threshold_years(units: list[Unit]) -> float | None:
-    values = [t.years for u in units for t in find_terms(u.provision.text) if t.kind in ("min", "fixed")]
-    return min(values) if values else None
+    """The first threshold stated ("not less than one year"); later terms are usually other cases."""
+    for unit in units:
+        values = [t.years for t in find_terms(unit.provision.text) if t.kind in ("min", "fixed")]
+        if values:
+            return values[0]
+    return None
 
 
 @evaluator("extradition")
@@ -330,12 +367,19 @@ def evaluate_extradition(item: Item, view: JurisdictionView) -> Verdict:
     if not units:
         return not_found("an extradition law or provision that reaches trafficking offences")
     listing = [u for u in units if u.has("trafficking-term") or view.refers_to_offence(u) or (u.has("self-scope") and view.same_act_as_offence(u))]
+    restricted = tuple(rule.get("partial_tags", []))
     if listing:
         evidence = gather(view, listing, rule["tags"][0])
         return Verdict("met", f"Trafficking offences are made extraditable in {cite(evidence)}.", evidence, 0.75)
     thresholds = view.with_tag(*rule["threshold_tags"])
     if thresholds:
-        return _threshold_verdict(view, thresholds, rule["threshold_tags"][0], "an extradition offence")
+        verdict = _threshold_verdict(view, thresholds, rule["threshold_tags"][0], "an extradition offence")
+        limited = [u for u in thresholds if u.has(*restricted)]
+        if verdict.status == "met" and limited:
+            where = cite(gather(view, limited, restricted[0]))
+            verdict.status, verdict.confidence = "partial", 0.65
+            verdict.reason = verdict.reason.rstrip(".") + f", but extradition is limited to treaty or listed states ({where})."
+        return verdict
     evidence = gather(view, units, rule["tags"][0])
     return Verdict("partial", f"Extradition provisions exist ({cite(evidence)}) but neither a list naming trafficking nor a penalty threshold was found.", evidence, 0.5)
 
@@ -349,12 +393,30 @@ def evaluate_child(item: Item, view: JurisdictionView) -> Verdict:
         return not_found("a provision that dispenses with proof of the means where the victim is a child")
     chosen = units or implicit
     evidence = gather(view, chosen, rule["tags"][0] if units else "child-victim")
-    ages = [a for u in chosen for a in _ages(u.provision.text)]
+    ages = [a for u in chosen for a in _ages(u.provision.text)] or _defined_child_ages(view, chosen)
     limit = int(rule["child_age"])
     if ages and max(ages) < limit:
         return Verdict("partial", f"Means are dispensed with for children ({cite(evidence)}) only below the age of {max(ages)}, not {limit}.", evidence, 0.65)
     how = "expressly" if units else "by a child offence without a means element"
     return Verdict("met", f"For child victims the means need not be proved, {how} ({cite(evidence)}).", evidence, 0.75 if units else 0.6)
+
+
+def _defined_child_ages(view: JurisdictionView, units: list[Unit]) -> list[int]:
+    """Ages in the definitions of the child terms ("minor", "child") that ``units`` use."""
+    words = {k.lower() for k in load_tags()["child-victim"].keywords if " " not in k}
+    used = {w for u in units for w in words if re.search(rf"\b{re.escape(w)}\b", u.provision.text, re.IGNORECASE)}
+    ages: list[int] = []
+    for result in view.results:
+        for provision in result.provisions:
+            label = provision.label.lower().strip("\"“”' ")
+            if label in used or (provision.kind == "definition" and label in words):
+                ages += _ages(provision.text)
+            elif provision.kind in ("paragraph", "subparagraph") and any(
+                re.match(rf"[\W]*{re.escape(w)}[\W]+(means|is|shall mean)\b", provision.text.split(")", 1)[-1].strip(), re.IGNORECASE)
+                for w in used
+            ):
+                ages += _ages(provision.text)
+    return ages
 
 
 def _ages(text: str) -> list[int]:

@@ -46,6 +46,7 @@ DEFAULT_HEADER_MIN_PAGES = 2
 DEFAULT_HEADER_MIN_FRACTION = 0.3  # running line must recur on this share of pages
 DEFAULT_HEADER_TOLERANCE_PT = 4.0
 DEFAULT_OCR_POSITION_SLACK = 4.0  # scans move: position tolerance multiplier on OCR pages
+DEFAULT_OCR_HEADER_SIMILARITY = 0.75  # OCR'd running lines match when this alike (difflib ratio)
 DEFAULT_NOTE_SIZE_RATIO = 0.92  # smaller than this share of body size: note candidate
 DEFAULT_MARGIN_SLACK_PT = 1.0
 DEFAULT_FOOTNOTE_MIN_TOP = 0.5  # footnotes start below this share of the page height
@@ -65,7 +66,7 @@ _POSITIVE = (
     "header_tolerance_pt", "ocr_position_slack", "note_size_ratio", "column_strip_pt",
     "min_column_lines", "ocr_dpi", "ocr_timeout_s",
 )
-_FRACTIONS = ("line_overlap", "header_band", "header_min_fraction", "note_size_ratio",
+_FRACTIONS = ("line_overlap", "ocr_header_similarity", "header_band", "header_min_fraction", "note_size_ratio",
               "footnote_min_top", "column_strip_ratio", "column_fill_ratio")
 _NON_NEGATIVE = ("dedupe_tolerance", "margin_slack_pt", "ocr_min_chars", "ocr_min_confidence")
 
@@ -85,6 +86,7 @@ class ExtractSettings:
     header_min_fraction: float = DEFAULT_HEADER_MIN_FRACTION
     header_tolerance_pt: float = DEFAULT_HEADER_TOLERANCE_PT
     ocr_position_slack: float = DEFAULT_OCR_POSITION_SLACK
+    ocr_header_similarity: float = DEFAULT_OCR_HEADER_SIMILARITY
     note_size_ratio: float = DEFAULT_NOTE_SIZE_RATIO
     margin_slack_pt: float = DEFAULT_MARGIN_SLACK_PT
     footnote_min_top: float = DEFAULT_FOOTNOTE_MIN_TOP

@@ -18,9 +18,9 @@ Layout steps, per document:
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
-import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
 # Lines made only of a page number ("12", "- 12 -", "Page 12 of 40", "xii").
 PAGE_NUMBER_RE = re.compile(
-    r"^[\s\-\u2013\u2014\[\](){}|.]*(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})"
-    r"(?:\s*(?:of|/)\s*\d{1,4})?[\s\-\u2013\u2014\[\](){}|.]*$",
+    r"^\s*(?:[-\u2013\u2014]\s*)?(?:page\s*)?(?:\d{1,4}|(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})|[\[(]\d{1,4}[\])])"
+    r"(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*[-\u2013\u2014])?\s*$",
     re.IGNORECASE,
 )
 HYPHENS = "-\u2010\u2011\u00ad"
@@ -199,8 +199,7 @@ def layout_pages(raw_pages: Sequence[RawPage], settings: ExtractSettings) -> tup
     stats = LayoutStats(body_size=body_font_size(raw_pages))
     columns = _body_columns(raw_pages, stats.body_size)
     zoned = [_zone_page(p, columns, stats.body_size, settings) for p in raw_pages]
-    running = find_running_lines(zoned, settings)
-    stats.header_footer_lines = sum(len(r) for r in running)
+    running, stats.header_footer_lines = find_running_lines(zoned, settings)
     body_lines: list[list[str]] = []
     notes: list[list[str]] = []
     first_lines: list[Line] = []
@@ -335,15 +334,16 @@ def hf_key(text: str) -> str:
     return re.sub(r"\s+", "", key)
 
 
-def find_running_lines(pages: Sequence[_PageLines], settings: ExtractSettings) -> list[set[int]]:
-    """Ids of words in running headers/footers, per page.
+def find_running_lines(pages: Sequence[_PageLines], settings: ExtractSettings) -> tuple[list[set[int]], int]:
+    """Ids of words in running headers/footers, per page, and the number of lines.
 
     A line counts when it lies in the top or bottom band of its page and the same
     key (see :func:`hf_key`) occurs at the same distance from that edge on enough
     pages; a bare page number as the first or last line of a page always counts.
     """
-    candidates: dict[tuple[str, str], list[tuple[int, float, list[Word]]]] = defaultdict(list)
+    candidates: dict[tuple[str, str], list[tuple[int, float, list[Word], str]]] = defaultdict(list)
     removed: list[set[int]] = [set() for _ in pages]
+    count = 0
     for index, page in enumerate(pages):
         lines = sorted(group_lines(page.main, settings) + page.margin_lines, key=lambda ws: min(w.top for w in ws))
         height = page.raw.height
@@ -355,18 +355,35 @@ def find_running_lines(pages: Sequence[_PageLines], settings: ExtractSettings) -
                 continue
             if (pos in (0, len(lines) - 1)) and PAGE_NUMBER_RE.match(line.text):
                 removed[index].update(id(w) for w in words)
+                count += 1
                 continue
             edge = "top" if in_top else "bottom"
             offset = line.top if in_top else height - line.bottom
-            candidates[(edge, hf_key(line.text))].append((index, offset, words))
+            key = hf_key(line.text)
+            # OCR misreads vary the text: scanned pages share one group, compared fuzzily
+            group = "~ocr" if page.raw.ocr else key
+            candidates[(edge, group)].append((index, offset, words, key))
     need = max(settings.header_min_pages, math.ceil(settings.header_min_fraction * len(pages)))
-    for group in candidates.values():
-        for index, offset, words in group:
-            slack = settings.header_tolerance_pt * (settings.ocr_position_slack if pages[index].raw.ocr else 1)
-            hits = {i for i, other, _ in group if abs(other - offset) <= slack}
+    for (_, group_key), group in candidates.items():
+        fuzzy = group_key == "~ocr"
+        for index, offset, words, key in group:
+            slack = settings.header_tolerance_pt * (settings.ocr_position_slack if fuzzy else 1)
+            hits = {
+                i for i, other, _, other_key in group
+                if abs(other - offset) <= slack and (not fuzzy or _similar(key, other_key, settings.ocr_header_similarity))
+            }
             if len(hits) >= need:
                 removed[index].update(id(w) for w in words)
-    return removed
+                count += 1
+    return removed, count
+
+
+def _similar(a: str, b: str, threshold: float) -> bool:
+    """Whether two header keys are alike (letters only), for OCR misreads."""
+    a, b = "".join(_LETTERS_RE.findall(a)), "".join(_LETTERS_RE.findall(b))
+    if not a or not b:
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= threshold
 
 
 # ------------------------------------------------------------- reading order
@@ -381,8 +398,7 @@ def _page_reading_order(
     lines = [make_line(ws) for ws in ordered]
     body, footnotes = split_footnotes(lines, body_size, page.raw.height, settings) if not page.raw.ocr else (lines, [])
     margin = [make_line(ws) for ws in page.margin_lines if not any(id(w) in drop for w in ws)]
-    margin.sort(key=lambda line: line.top)
-    notes = [line.text for line in margin] + [line.text for line in footnotes]
+    notes = merge_note_lines(margin) + [line.text for line in footnotes]
     notes += [w.text for w in page.sideways]
     return body, notes, two_col
 
@@ -433,6 +449,24 @@ def _split_run(
     if min(len(left_lines), len(right_lines)) < settings.min_column_lines:
         return None
     return left_lines + right_lines
+
+
+def merge_note_lines(lines: list[Line]) -> list[str]:
+    """Margin-note lines joined into one line per note: a line continues the
+    latest note it overlaps horizontally when the gap is under a line height."""
+    notes: list[list[Line]] = []
+    for line in sorted(lines, key=lambda ln: ln.top):
+        for group in reversed(notes):
+            last = group[-1]
+            if min(last.x1, line.x1) > max(last.x0, line.x0):  # same margin
+                if 0 <= line.top - last.bottom < line.size:
+                    group.append(line)
+                    break
+                notes.append([line])
+                break
+        else:
+            notes.append([line])
+    return [" ".join(ln.text for ln in group) for group in notes]
 
 
 def split_footnotes(
@@ -549,7 +583,7 @@ def _guess_title(lines: list[Line], vocab: Counter[str]) -> str:
     best: tuple[float, int] | None = None
     title = ""
     for pos, line in enumerate(lines):
-        tokens = _WORD_TOKEN_RE.findall(line.text.lower())
+        tokens = [t for t in _WORD_TOKEN_RE.findall(line.text.lower()) if len(t) >= 3]
         if len(tokens) < 2:
             continue
         known = sum(1 for t in tokens if vocab[t] >= 2) / len(tokens)
@@ -560,7 +594,3 @@ def _guess_title(lines: list[Line], vocab: Counter[str]) -> str:
             best, title = score, normalise_line(line.text)
     return title[:200]
 
-
-def median_or(values: list[float], default: float) -> float:
-    """Median of ``values`` or ``default`` when empty."""
-    return statistics.median(values) if values else default

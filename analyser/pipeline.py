@@ -17,7 +17,12 @@ from .tag import tag_provisions
 
 log = logging.getLogger(__name__)
 
-ENGLISH = "en"
+ASSESSED_LANGUAGES = frozenset({"en", "und", ""})  # English, or too little text to tell
+
+
+def is_assessable(language: str) -> bool:
+    """Can the (English) checklist patterns read a document in ``language``?"""
+    return language in ASSESSED_LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ def process_document(source: Source, settings: PipelineSettings | None = None) -
             return _empty(source, problems)
         provisions, segment_problems = segment(document)
         problems += segment_problems
-        tags = tag_provisions(provisions) if document.health.language in (ENGLISH, "") else []
+        tags = tag_provisions(provisions) if is_assessable(document.health.language) else []
         return DocumentResult(
             source=source,
             health=document.health,

@@ -96,3 +96,29 @@ def non_operative_headings() -> tuple[str, ...]:
 def is_non_operative(citation: str, heading: str) -> bool:
     starts = non_operative_headings()
     return any(text.strip().lower().startswith(starts) for text in (citation, heading) if text)
+
+
+@lru_cache(maxsize=1)
+def _container_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    data: dict[str, Any] = json.loads(
+        resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
+    )
+    keywords: dict[str, str] = data["container_keywords"]
+    words = "|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True))
+    number = r"[0-9]+[A-Z]{0,2}|[IVXLC]+[A-Z]?"
+    pattern = re.compile(
+        rf"\b(?P<kind>{words})\s+(?P<list>(?:{number})(?:\s*(?:,|or|and)\s*(?:(?:{words})\s+)?(?:{number}))*)\b",
+        re.IGNORECASE,
+    )
+    return pattern, keywords
+
+
+def referenced_containers(text: str) -> set[tuple[str, str]]:
+    """(kind, number) of the Parts, Divisions and Chapters ``text`` refers to: "Part 2, Part 3 or Part 4"."""
+    pattern, keywords = _container_pattern()
+    found: set[tuple[str, str]] = set()
+    for match in pattern.finditer(text):
+        kind = keywords[match.group("kind").lower()]
+        for number in re.findall(r"[0-9]+[A-Z]{0,2}|[IVXLC]+[A-Z]?", match.group("list")):
+            found.add((kind, number.upper()))
+    return found

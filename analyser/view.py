@@ -11,18 +11,24 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import TypeVar
 
 from .knowledge import load_tags
 from .models import DocumentResult, Evidence, Provision, Tag
 from .penalties import Penalty, parse_penalty
-from .references import referenced_numbers, section_number
+from .pipeline import is_assessable
+from .references import referenced_containers, referenced_numbers, section_number
 
+T = TypeVar("T")
 QUOTE_MAX_CHARS = 320
 SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[\"“(A-Z0-9])|\n\s*\n")
 WHITESPACE = re.compile(r"\s+")
+LETTER_LABEL = re.compile(r"^\(?[a-z]{1,2}\)?$")  # "(a)", "b)": an enumeration of particular cases
 ANCHOR_TAGS = ("tip-offence", "tip-definition")
+CONTAINER_KINDS = frozenset({"part", "division", "subdivision", "chapter", "title"})
 HEADING_CHARS = 90  # the start of a unit's text, where its heading and number sit
 HEADING_WEIGHT = 4  # a heading naming the subject outranks any other sign of relevance
 
@@ -48,8 +54,8 @@ class JurisdictionView:
 
     def __init__(self, jurisdiction: str, results: list[DocumentResult]) -> None:
         self.jurisdiction = jurisdiction
-        self.results = [r for r in results if r.health.language in ("en", "")]
-        self.skipped_languages = sorted({r.health.language for r in results} - {"en", ""})
+        self.results = [r for r in results if is_assessable(r.health.language)]
+        self.skipped_languages = sorted({r.health.language for r in results if not is_assessable(r.health.language)})
         self._provisions: dict[str, tuple[Provision, DocumentResult]] = {}
         self._starts: dict[str, list[int]] = {}
         tags_by_unit: dict[str, dict[str, Tag]] = defaultdict(dict)
@@ -59,11 +65,18 @@ class JurisdictionView:
             self._starts[result.source.name] = [p.char_start for p in result.provisions]
             for tag in result.tags:
                 tags_by_unit[tag.provision_id].setdefault(tag.tag, tag)
+        self._memo: dict[str, object] = {}
         self.units: list[Unit] = []
         for result in self.results:
             for provision in result.provisions:
                 if provision.id in tags_by_unit:
                     self.units.append(Unit(provision, result, tags_by_unit[provision.id]))
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A value computed once per jurisdiction (e.g. one item's verdict that another item needs)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[return-value]
 
     # -- lookups ---------------------------------------------------------------------------
     def with_tag(self, *tags: str) -> list[Unit]:
@@ -81,9 +94,45 @@ class JurisdictionView:
         numbers = {section_number(u.provision.label) for u in self.with_tag("tip-offence")}
         return {n for n in numbers if n}
 
+    @cached_property
+    def offence_containers(self) -> set[tuple[str, str]]:
+        """(kind, number) of the Parts, Divisions and Chapters that hold a trafficking offence."""
+        found: set[tuple[str, str]] = set()
+        for unit in self.with_tag("tip-offence"):
+            parent = self._provisions.get(unit.provision.parent_id or "")
+            while parent is not None:
+                provision = parent[0]
+                number = section_number(provision.label) or provision.label.upper()
+                if provision.kind in CONTAINER_KINDS and number:
+                    found.add((provision.kind, number))
+                parent = self._provisions.get(provision.parent_id or "")
+        return found
+
+    def _names_offence(self, text: str) -> bool:
+        return bool(self.offence_numbers & referenced_numbers(text)) or bool(
+            self.offence_containers & referenced_containers(text)
+        )
+
+    @cached_property
+    def linking_terms(self) -> dict[str, tuple[str, ...]]:
+        """Per document, defined terms whose definition reaches the trafficking offences ("relevant offence")."""
+        terms: dict[str, list[str]] = {}
+        for unit in self.units:
+            if unit.provision.kind != "definition" or not unit.provision.label:
+                continue
+            if unit.has("trafficking-term", "tip-offence") or self._names_offence(unit.provision.text):
+                terms.setdefault(unit.result.source.name, []).append(unit.provision.label.lower())
+        return {doc: tuple(found) for doc, found in terms.items()}
+
     def refers_to_offence(self, unit: Unit) -> bool:
-        """True when ``unit`` names a trafficking offence by its section number."""
-        return bool(self.offence_numbers & referenced_numbers(unit.provision.text))
+        """True when ``unit`` names a trafficking offence: by number, by its Part, or by a defined term."""
+        if self._names_offence(unit.provision.text):
+            return True
+        terms = self.linking_terms.get(unit.result.source.name, ())
+        if unit.provision.kind == "definition" or not terms:
+            return False
+        lowered = unit.provision.text.lower()
+        return any(term in lowered for term in terms)
 
     def in_schedule(self, unit: Unit) -> bool:
         """True when ``unit`` is a schedule or sits inside one."""
@@ -124,18 +173,54 @@ class JurisdictionView:
 
     @cached_property
     def offence_penalty(self) -> tuple[Penalty, Unit] | None:
-        """The most severe penalty set for a trafficking offence, with its unit."""
+        """The penalty of the basic trafficking offence: the highest maximum among non-aggravated
+        offences (or among all, when every offence is aggravated), with the unit that sets it.
+
+        A penalty may sit in the offence itself or in a penalty clause that names the offence by
+        number; in a clause, only the sub-provisions that name a trafficking offence count, so
+        "(a) ... acts in Section 3: 3 years; (b) ... qualified trafficking under Section 4: 6 years"
+        gives 3 years for the offence in Section 3.
+        """
+        offences = self.with_tag("tip-offence")
+        basic = [u for u in offences if not u.has("aggravation")] or offences
+        found: list[tuple[Penalty, Unit, int]] = []
+        for unit in basic:
+            found.append((parse_penalty(unit.provision.text), unit, unit.provision.char_start))
+        for unit in self.with_tag("penalty"):
+            if unit.has("tip-offence"):
+                continue
+            for part in self._parts_naming_offence(unit):
+                found.append((parse_penalty(part.text), unit, part.char_start))
         best: tuple[Penalty, Unit] | None = None
-        candidates = self.with_tag("tip-offence") + [
-            u for u in self.with_tag("penalty") if not u.has("tip-offence") and self.refers_to_offence(u)
-        ]
-        for unit in candidates:
-            penalty = parse_penalty(unit.provision.text)
+        for penalty, unit, offset in found:
             if penalty.max_years is None and not penalty.fine:
                 continue
-            if best is None or (penalty.max_years or 0) > (best[0].max_years or 0):
-                best = (penalty, unit)
+            located = replace(penalty, start=penalty.start + offset - unit.provision.char_start if penalty.start >= 0 else -1,
+                              end=penalty.end + offset - unit.provision.char_start if penalty.end >= 0 else -1)
+            if best is None or (located.max_years or 0) > (best[0].max_years or 0):
+                best = (located, unit)
         return best
+
+    def _parts_naming_offence(self, unit: Unit) -> list[Provision]:
+        """The deepest sub-provisions of ``unit`` that name a trafficking offence (or the unit itself)."""
+        provision, result = unit.provision, unit.result
+        inside = [p for p in result.provisions if provision.char_start <= p.char_start and p.char_end <= provision.char_end and p is not provision]
+        naming = [p for p in inside if self._names_offence(p.text)]
+        leaves = [p for p in naming if not any(q is not p and p.char_start <= q.char_start and q.char_end <= p.char_end for q in naming)]
+        if leaves:
+            return leaves
+        return [provision] if self._names_offence(provision.text) else []
+
+    def is_general_clause(self, unit: Unit) -> bool:
+        """A clause of the same act as the offence that states a general rule (no list of cases)."""
+        if not self.same_act_as_offence(unit):
+            return False
+        provision, result = unit.provision, unit.result
+        return not any(
+            LETTER_LABEL.match(p.label) and provision.char_start <= p.char_start < provision.char_end
+            for p in result.provisions
+            if p is not provision
+        )
 
     # -- evidence --------------------------------------------------------------------------
     def evidence(self, unit: Unit, tag: str | None = None, start: int | None = None) -> Evidence:
