@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +19,7 @@ from .coverage import build_coverage
 from .ingest import Inventory, ingest
 from .knowledge import Checklist, load_checklist
 from .models import Cell, DocumentResult, Problem, Source
+from .overrides import Override, Review, apply_overrides, draft_override, overrides_csv, read_overrides
 from .pipeline import PipelineSettings, process_document
 from .tables import (
     DOCUMENT_COLUMNS,
@@ -48,11 +49,15 @@ class ScanResult:
     ingest_problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     checklist: Checklist = field(default_factory=load_checklist)
+    overrides: list[Override] = field(default_factory=list)  # reviewer decisions given to the scan
+    reviews: list[Review] = field(default_factory=list)  # what became of each (applied or not)
+    review_problems: list[Problem] = field(default_factory=list)
+    tool_cells: list[Cell] | None = None  # the tool's own verdicts, when overrides replaced some
 
     # -- tables -------------------------------------------------------------------------------
     @property
     def problem_list(self) -> list[Problem]:
-        return [*self.ingest_problems, *(p for r in self.results for p in r.problems)]
+        return [*self.ingest_problems, *(p for r in self.results for p in r.problems), *self.review_problems]
 
     def _frame(self, columns: tuple[str, ...], rows: object) -> pd.DataFrame:
         return pd.DataFrame(list(rows), columns=list(columns), dtype="string")  # type: ignore[call-overload]
@@ -105,9 +110,48 @@ class ScanResult:
         """The verdict of one cell, its reason and its evidence, as readable text."""
         return explain_cell(self.cell(jurisdiction, item), self.checklist)
 
+    # -- review ---------------------------------------------------------------------------------
+    def apply_overrides(self, overrides: Path | str | list[Override]) -> ScanResult:
+        """A copy of this result with reviewer decisions applied (see :mod:`analyser.overrides`).
+
+        ``overrides`` is an ``overrides.csv`` path or a list of :class:`Override`. Overrides whose
+        evidence changed are not applied; they are reported in ``problems`` as warnings.
+        """
+        name = "overrides.csv"
+        if not isinstance(overrides, list):
+            name = Path(overrides).name
+            overrides = read_overrides(overrides, self.checklist)
+        base = self.tool_cells if self.tool_cells is not None else self.cells
+        cells, reviews, problems = apply_overrides(base, self.results, overrides, name)
+        return replace(self, cells=cells, overrides=list(overrides), reviews=reviews, review_problems=problems,
+                       tool_cells=list(base))
+
+    def draft_override(self, jurisdiction: str, item: str, status: str, comment: str = "", reviewer: str = "",
+                       date: str = "") -> Override:
+        """An override of one cell that records the evidence shown now (ids and text hashes)."""
+        provisions = {p.id: p for r in self.results for p in r.provisions}
+        cells = self.tool_cells if self.tool_cells is not None else self.cells
+        cell = next((c for c in cells if c.jurisdiction == jurisdiction and c.item == item), None)
+        if cell is None:
+            self.cell(jurisdiction, item)  # raises the helpful KeyError / DataFileError
+            raise KeyError(f"no cell {jurisdiction}/{item}")
+        return draft_override(cell, provisions, status, comment, reviewer, date)
+
     # -- output ---------------------------------------------------------------------------------
     def output_files(self) -> dict[str, bytes]:
         """The output files of this scan, by name."""
+        files = self._table_files()
+        from .report import render_report
+        from .xlsx import results_json, xlsx_bytes
+
+        files["report.html"] = render_report(self)
+        files["coverage.xlsx"] = xlsx_bytes(self)
+        files["results.json"] = results_json(self)
+        if self.overrides:
+            files["overrides.csv"] = overrides_csv(self.overrides)
+        return files
+
+    def _table_files(self) -> dict[str, bytes]:
         cl = self.checklist
         return {
             "coverage.csv": csv_bytes(coverage_columns(cl), coverage_rows(self.cells, cl)),
@@ -127,7 +171,12 @@ class ScanResult:
     def summary(self) -> dict[str, object]:
         """Counts for the end-of-scan summary (no timings: outputs stay deterministic)."""
         statuses = {s: sum(1 for c in self.cells if c.status == s) for s in ("met", "partial", "not_found")}
+        reviews: dict[str, object] = {}
+        if self.overrides:
+            applied = sum(1 for r in self.reviews if r.applied)
+            reviews = {"reviews": {"applied": applied, "not_applied": len({o.key for o in self.overrides}) - applied}}
         return {
+            **reviews,
             "checklist_version": self.checklist.version,
             "jurisdictions": len(self.jurisdictions),
             "documents": len(self.results),
@@ -160,6 +209,7 @@ def scan(
     jobs: int = 1,
     settings: PipelineSettings | None = None,
     progress: ProgressHook | None = None,
+    overrides: Path | str | list[Override] | None = None,
 ) -> ScanResult:
     """Scan a statute folder (one sub-folder per jurisdiction) and code it against the checklist.
 
@@ -168,6 +218,7 @@ def scan(
         jobs: worker processes for the per-document stages (1 = in this process; -1 = all cores).
         settings: per-document settings.
         progress: called as ``progress(source, done, total)`` after each document.
+        overrides: reviewer decisions (an ``overrides.csv`` path or a list) to apply.
 
     Returns:
         A :class:`ScanResult`.
@@ -179,7 +230,7 @@ def scan(
     inventory = ingest(Path(path))
     results = run_documents(inventory, jobs=jobs, settings=settings, progress=progress)
     cells = build_coverage(inventory.jurisdictions, results)
-    return ScanResult(
+    result = ScanResult(
         input_dir=Path(path),
         jurisdictions=inventory.jurisdictions,
         cells=cells,
@@ -187,6 +238,7 @@ def scan(
         ingest_problems=inventory.problems,
         seconds=time.monotonic() - started,
     )
+    return result.apply_overrides(overrides) if overrides is not None else result
 
 
 def run_documents(

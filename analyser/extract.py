@@ -243,8 +243,8 @@ def _open_pdf(path: Path, settings: ExtractSettings) -> Any:
 
 
 def _encrypted_message(cause: BaseException, settings: ExtractSettings) -> str:
-    if isinstance(cause, PDFEncryptionError):
-        return f"encrypted PDF: unsupported encryption ({cause})"
+    if isinstance(cause, PDFEncryptionError) and str(cause):
+        return f"encrypted PDF: cannot be decrypted without a password, or the encryption is unsupported ({cause})"
     tried = "the empty password and the configured one" if settings.password else "the empty password"
     return f"encrypted PDF: a password is needed to open it ({tried} did not work)"
 
@@ -285,7 +285,7 @@ def _extract_pdf(source: Source, settings: ExtractSettings, report: _Reporter) -
     extractor = "pdfplumber" + ("+tesseract" if pages_ocr else "")
     health = DocumentHealth(
         pages=len(pages), pages_ocr=pages_ocr, chars_layer=chars_layer,
-        chars_kept=sum(len(p.text) for p in pages), header_footer_lines_removed=stats.header_footer_lines,
+        chars_kept=_visible_chars(pages), header_footer_lines_removed=stats.header_footer_lines,
         extractor=extractor, title=meta_title or stats.title,
     )
     return Document(source, tuple(pages), health)
@@ -336,6 +336,11 @@ def _metadata_title(pdf: Any) -> str:
     return "" if looks_like_file or len(title) < 4 else title[:200]
 
 
+def _visible_chars(pages: tuple[Page, ...] | list[Page]) -> int:
+    """Non-whitespace characters of the body text (comparable with ``chars_layer``)."""
+    return sum(len(p.text) - sum(1 for c in p.text if c.isspace()) for p in pages)
+
+
 def _ranges(numbers: list[int]) -> str:
     """'1-3, 7' from [1, 2, 3, 7]."""
     parts: list[str] = []
@@ -359,7 +364,7 @@ def _extract_text(source: Source, report: _Reporter) -> Document:
     if not any(p.text.strip() for p in pages):
         raise ExtractionError("no readable text: the file is empty" if source.size == 0 else "no readable text")
     health = DocumentHealth(
-        pages=len(pages), chars_layer=result.chars_source, chars_kept=sum(len(p.text) for p in pages),
+        pages=len(pages), chars_layer=result.chars_source, chars_kept=_visible_chars(pages),
         extractor={"md": "markdown", "html": "html"}.get(source.kind, "text"), title=result.title,
     )
     return Document(source, pages, health)

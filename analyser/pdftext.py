@@ -45,7 +45,8 @@ _LINE_END_HYPHEN_RE = re.compile(rf"([^\W\d_][^\s]*?)([{HYPHENS}])$")
 _WORD_TOKEN_RE = re.compile(r"[^\W\d_]+(?:[\-\u2010\u2011][^\W\d_]+)*")
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 _ROMAN_TOKEN_RE = re.compile(r"\b[ivxlcdm]{1,7}\b")
-_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
+# Tabs are not "odd": tables of contents use them to set page numbers apart.
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _DROPPED = "\u200b\u200c\u200d\u2060\ufeff\x02"
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
 _TRANSLATION = {
@@ -112,6 +113,7 @@ class _PageLines:
     main: list[Word]
     margin_lines: list[list[Word]]  # notes outside the body column
     sideways: list[Word]
+    body_range: tuple[float, float]  # left and right edge of the body column(s)
 
 
 # --------------------------------------------------------------------- reading
@@ -281,7 +283,7 @@ def _zone_page(
         else:
             main.append(w)
     margin = group_lines(left, settings) + group_lines(right, settings)
-    return _PageLines(page, main, margin, sideways)
+    return _PageLines(page, main, margin, sideways, (left_edge, right_edge))
 
 
 # ---------------------------------------------------------------- line making
@@ -328,6 +330,9 @@ def make_line(words: Sequence[Word]) -> Line:
 # ------------------------------------------------------- running headers/footers
 
 
+_NUMBER_RE = re.compile(r"\d+")
+
+
 def hf_key(text: str) -> str:
     """Comparison key of a header/footer line: page numbers and spaces ignored."""
     key = _ROMAN_TOKEN_RE.sub("#", re.sub(r"\d+", "#", text.lower()))
@@ -341,7 +346,7 @@ def find_running_lines(pages: Sequence[_PageLines], settings: ExtractSettings) -
     key (see :func:`hf_key`) occurs at the same distance from that edge on enough
     pages; a bare page number as the first or last line of a page always counts.
     """
-    candidates: dict[tuple[str, str], list[tuple[int, float, list[Word], str]]] = defaultdict(list)
+    candidates: dict[tuple[str, str], list[tuple[int, float, list[Word], str, str]]] = defaultdict(list)
     removed: list[set[int]] = [set() for _ in pages]
     count = 0
     for index, page in enumerate(pages):
@@ -353,7 +358,7 @@ def find_running_lines(pages: Sequence[_PageLines], settings: ExtractSettings) -
             in_bottom = line.top >= height * (1 - settings.header_band)
             if not (in_top or in_bottom):
                 continue
-            if (pos in (0, len(lines) - 1)) and PAGE_NUMBER_RE.match(line.text):
+            if _isolated(lines, pos) and PAGE_NUMBER_RE.match(line.text):
                 removed[index].update(id(w) for w in words)
                 count += 1
                 continue
@@ -362,20 +367,50 @@ def find_running_lines(pages: Sequence[_PageLines], settings: ExtractSettings) -
             key = hf_key(line.text)
             # OCR misreads vary the text: scanned pages share one group, compared fuzzily
             group = "~ocr" if page.raw.ocr else key
-            candidates[(edge, group)].append((index, offset, words, key))
+            candidates[(edge, group)].append((index, offset, words, key, line.text))
     need = max(settings.header_min_pages, math.ceil(settings.header_min_fraction * len(pages)))
     for (_, group_key), group in candidates.items():
         fuzzy = group_key == "~ocr"
-        for index, offset, words, key in group:
+        for index, offset, words, key, text in group:
             slack = settings.header_tolerance_pt * (settings.ocr_position_slack if fuzzy else 1)
             hits = {
-                i for i, other, _, other_key in group
-                if abs(other - offset) <= slack and (not fuzzy or _similar(key, other_key, settings.ocr_header_similarity))
+                i for i, other, _, other_key, other_text in group
+                if abs(other - offset) <= slack
+                and (not fuzzy or _similar(key, other_key, settings.ocr_header_similarity))
+                and (fuzzy or _numbers_agree(text, index, other_text, i))
             }
             if len(hits) >= need:
                 removed[index].update(id(w) for w in words)
                 count += 1
     return removed, count
+
+
+def _numbers_agree(text: str, index: int, other_text: str, other_index: int) -> bool:
+    """Whether the numbers of two look-alike lines vary as page numbers do.
+
+    Running headers keep their numbers ("Act 12 of 2020") or count pages ("Page 7");
+    a heading that merely happens to open two pages ("Article 20", "Article 182") does not.
+    """
+    ours, theirs = _NUMBER_RE.findall(text), _NUMBER_RE.findall(other_text)
+    if ours == theirs:
+        return True
+    if len(ours) != len(theirs):
+        return False
+    changed = [(int(a), int(b)) for a, b in zip(ours, theirs) if a != b]
+    return len(changed) == 1 and changed[0][0] - changed[0][1] == index - other_index
+
+
+def _isolated(lines: list[list[Word]], pos: int) -> bool:
+    """First or last line of the page, set apart from its neighbour by more than
+    a line height (page numbers float apart; a wrapped body line does not)."""
+    if pos not in (0, len(lines) - 1):
+        return False
+    if len(lines) == 1:
+        return True
+    line = make_line(lines[pos])
+    other = make_line(lines[1] if pos == 0 else lines[-2])
+    gap = other.top - line.bottom if pos == 0 else line.top - other.bottom
+    return gap > line.bottom - line.top
 
 
 def _similar(a: str, b: str, threshold: float) -> bool:
@@ -394,7 +429,7 @@ def _page_reading_order(
 ) -> tuple[list[Line], list[str], bool]:
     """Body lines in reading order, note lines, and whether columns were found."""
     words = [w for w in page.main if id(w) not in drop]
-    ordered, two_col = order_columns(words, settings, detect=not page.raw.ocr)
+    ordered, two_col = order_columns(words, settings, detect=not page.raw.ocr, span=page.body_range)
     lines = [make_line(ws) for ws in ordered]
     body, footnotes = split_footnotes(lines, body_size, page.raw.height, settings) if not page.raw.ocr else (lines, [])
     margin = [make_line(ws) for ws in page.margin_lines if not any(id(w) in drop for w in ws)]
@@ -404,15 +439,22 @@ def _page_reading_order(
 
 
 def order_columns(
-    words: Sequence[Word], settings: ExtractSettings, detect: bool = True
+    words: Sequence[Word], settings: ExtractSettings, detect: bool = True,
+    span: tuple[float, float] | None = None,
 ) -> tuple[list[list[Word]], bool]:
     """Lines in reading order; runs of rows with an empty midline strip are read
-    as two columns (left column first)."""
+    as two columns (left column first).
+
+    ``span`` is the body's left and right edge over the whole document (a page whose
+    right column is short would otherwise put the midline inside the left column).
+    """
     rows = group_lines(words, settings)
     if not detect or not rows:
         return rows, False
     x0 = min(w.x0 for w in words)
     x1 = max(w.x1 for w in words)
+    if span is not None and math.isfinite(span[1]) and span[0] <= x0 + 1 and x1 <= span[1] + 1:
+        x0, x1 = span
     mid = (x0 + x1) / 2
     half = max(settings.column_strip_pt, settings.column_strip_ratio * (x1 - x0)) / 2
     crossing = [any(w.x0 < mid + half and w.x1 > mid - half for w in row) for row in rows]
@@ -544,6 +586,8 @@ def _join_fragment(head: str, fragment: str, vocab: Counter[str], prefixes: froz
     letters = _LETTERS_RE.match(fragment)
     if hyphen == SOFT_HYPHEN:
         return stem + fragment
+    if fragment[0] in HYPHENS and len(fragment) > 1:  # hyphen repeated on the new line
+        return head + fragment[1:]
     if letters is None:  # digit or punctuation continues: "COVID-" "19"
         return head + fragment if fragment[0].isalnum() else None
     keep = _keep_hyphen(left_word, letters.group(0), vocab, prefixes)

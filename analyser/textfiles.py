@@ -33,7 +33,7 @@ class TextResult:
 
     pages: list[str]
     title: str
-    chars_source: int  # characters of the decoded file
+    chars_source: int  # non-whitespace characters of the decoded file
     encoding: str
     notes: list[str] = field(default_factory=list)  # informational messages
 
@@ -56,6 +56,7 @@ def read_text_source(path: Path, kind: str) -> TextResult:
         raise ExtractionError(f"unsupported text kind {kind!r}; expected one of {list(TEXT_KINDS)}")
     text, encoding = decode_bytes(path.read_bytes())
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    visible = len(text) - sum(1 for c in text if c.isspace())
     title = ""
     if kind == "md":
         text, title = render_markdown(text)
@@ -64,7 +65,7 @@ def read_text_source(path: Path, kind: str) -> TextResult:
     else:
         title = next((line.strip() for line in text.split("\n") if line.strip()), "")[:200]
     notes = [] if encoding in ("utf-8", "utf-8-sig", "ascii") else [f"decoded as {encoding} (not UTF-8)"]
-    return TextResult(split_pages(text), title, len(text), encoding, notes)
+    return TextResult(split_pages(text), title, visible, encoding, notes)
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -128,8 +129,9 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
     (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
     (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), ""),  # inline HTML tags
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])"), r"\1"),  # backslash escapes
 )
+_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_ESCAPED_RE = re.compile("[\ue000-\ue07f]")  # private-use stand-ins for escaped characters
 
 
 def render_markdown(text: str) -> tuple[str, str]:
@@ -168,8 +170,10 @@ def render_markdown_line(raw: str) -> tuple[str | None, bool]:
     line = _BULLET_RE.sub("", line)
     if line.lstrip().startswith("|"):
         line = "  ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+    line = _ESCAPE_RE.sub(lambda m: chr(0xE000 + ord(m.group(1))), line)
     for pattern, replacement in _INLINE_RULES:
         line = pattern.sub(replacement, line)
+    line = _ESCAPED_RE.sub(lambda m: chr(ord(m.group(0)) - 0xE000), line)
     return line.strip(), bool(heading)
 
 

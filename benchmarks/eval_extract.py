@@ -72,13 +72,19 @@ def recall_precision(truth: str, found: str) -> tuple[float, float]:
     return common / max(1, sum(t.values())), common / max(1, sum(f.values()))
 
 
-def leaked_lines(text: str, header: str, truth: str) -> int:
-    """Body lines that are the running header or a bare page number, beyond those in the truth."""
-    def count(s: str) -> int:
-        key = " ".join(tokens(header))
-        return sum(1 for line in s.split("\n") if line.strip() and (
-            " ".join(tokens(line)) == key or PAGE_NUMBER_RE.match(line.strip())))
-    return max(0, count(text) - count(truth))
+def leaked_lines(document: Document | None, header: str, truth: str) -> int:
+    """Body lines that are the running header, or the page's own number, beyond
+    such lines in the truth."""
+    key = " ".join(tokens(header))
+
+    def is_leak(line: str, page: int) -> bool:
+        bare = PAGE_NUMBER_RE.match(line.strip()) and re.sub(r"\D", "", line) == str(page)
+        return bool(line.strip()) and (" ".join(tokens(line)) == key or bool(bare))
+
+    pages = document.pages if document else ()
+    found = sum(1 for p in pages for line in p.text.split("\n") if is_leak(line, p.number))
+    in_truth = sum(1 for line in truth.split("\n") if " ".join(tokens(line)) == key)
+    return max(0, found - in_truth)
 
 
 def headings_in_order(headings: list[str], text: str) -> tuple[int, bool]:
@@ -123,7 +129,7 @@ def score_act(key: str, cache: Path) -> list[Score]:
         found, ordered = headings_in_order(headings, text)
         scores.append(Score(
             key, variant, len(document.pages) if document else 0, seconds, recall, precision,
-            leaked_lines(text, act.title, truth), len(headings), found, ordered,
+            leaked_lines(document, act.title, truth), len(headings), found, ordered,
             document.health.header_footer_lines_removed if document else 0,
         ))
     return scores
