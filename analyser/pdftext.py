@@ -53,7 +53,7 @@ _TRANSLATION = {
     **{ord(c): " " for c in _SPACES},
     **{ord(c): None for c in _DROPPED},
     **{ord(k): v for k, v in _LIGATURES.items()},
-    **{c: None for c in range(32) if chr(c) not in "\n\f"},
+    **{c: None for c in range(32) if chr(c) not in "\n\f\t"},
 }
 
 
@@ -536,7 +536,7 @@ def normalise_line(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_TRANSLATION)
     if SOFT_HYPHEN in text[:-1]:
         text = text[:-1].replace(SOFT_HYPHEN, "") + text[-1]
-    return re.sub(r" {2,}", " ", text).strip()
+    return re.sub(r" {2,}", " ", text).strip(" ")
 
 
 def normalise_text(text: str) -> str:
