@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 DEMO_OUT ?= demo-out
 CORPUS_OUT ?= /tmp/tipgap-corpus-out
+REPORT_OUT ?= /tmp/tipgap-report-check
 
-.PHONY: help venv system demo test test-fast eval-coverage eval-segment eval-extract samples lint clean
+.PHONY: help venv system demo test test-fast eval-coverage eval-segment eval-extract samples lint clean chromium report-check
 
 help:
 	@echo "make demo           scan the bundled sample statutes (creates the virtualenv first)"
@@ -16,6 +17,7 @@ help:
 	@echo "make eval-segment   segmentation evaluation on ../shared/corpus"
 	@echo "make eval-extract   extraction evaluation on PDFs rendered from ../shared/corpus"
 	@echo "make samples        re-render the sample statute PDFs from corpora/samples/sources"
+	@echo "make report-check   open the samples' report.html in headless Chromium, click a cell, screenshot it"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +63,22 @@ eval-extract: $(STAMP) system
 
 samples: $(STAMP)
 	$(BIN)/python corpora/samples/make_pdfs.py
+
+# Headless Chromium from Debian, installed only when missing (for make report-check).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "error: chromium is missing; install it with: sudo apt-get install -y chromium" >&2; exit 1; \
+	  fi; \
+	fi
+
+report-check: $(STAMP) chromium
+	$(BIN)/tipgap scan corpora/samples/statutes --out $(REPORT_OUT) --force -q
+	$(BIN)/python benchmarks/report_check.py $(REPORT_OUT)/report.html --screenshot $(REPORT_OUT)/report-check.png
+	@echo "Screenshot: $(REPORT_OUT)/report-check.png; printed PDF: $(REPORT_OUT)/report-check.pdf"
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check analyser tests || true

@@ -11,7 +11,6 @@ import click
 from . import __version__
 from .api import explain_cell, scan
 from .errors import AnalyserError
-from .models import Source
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -31,45 +30,45 @@ def cli(verbose: int) -> None:
 @click.option("-j", "--jobs", default=1, show_default=True, type=int, help="Documents processed in parallel (-1: all cores).")
 @click.option("--force", is_flag=True, help="Replace --out even if it is a non-empty folder tipgap did not write.")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer (they are reported instead).")
+@click.option(
+    "--overrides", "overrides_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Reviewer decisions (overrides.csv) to apply; see 'tipgap review'.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
-def scan_command(input_dir: Path, out_dir: Path, jobs: int, force: bool, no_ocr: bool, quiet: bool) -> None:
+def scan_command(
+    input_dir: Path, out_dir: Path, jobs: int, force: bool, no_ocr: bool, overrides_path: Path | None, quiet: bool
+) -> None:
     """Scan INPUT_DIR (one sub-folder per jurisdiction) and write the coverage matrix to --out.
 
-    Writes coverage.csv, evidence.csv, provisions.csv, problems.csv and documents.csv.
-    Files that cannot be read are listed in problems.csv; the scan still completes.
+    Writes report.html (open it in a browser), coverage.xlsx, results.json, and coverage.csv,
+    evidence.csv, provisions.csv, problems.csv and documents.csv. Files that cannot be read are
+    listed in problems.csv; the scan still completes. A progress bar is shown on a terminal.
 
     Example:
 
     \b
         tipgap scan statutes/ --out results/ --jobs 2
+        tipgap scan statutes/ --out results/ --overrides overrides.csv
     """
     from .pipeline import PipelineSettings
+    from .progress import ScanProgress, print_summary
     from .write import check_out_dir
 
     if jobs == 0 or jobs < -1:
         raise click.BadParameter("must be a positive number of processes, or -1 for all cores", param_hint="--jobs")
+    if overrides_path is not None and not overrides_path.is_file():
+        raise click.BadParameter(f"{str(overrides_path)!r} is not a file", param_hint="--overrides")
     try:
         check_out_dir(out_dir, force)
         settings = PipelineSettings(ocr=not no_ocr, extract={"ocr": False} if no_ocr else {})
-        result = scan(input_dir, jobs=jobs, settings=settings, progress=None if quiet else _progress)
-        result.write(out_dir, force=force)
+        with ScanProgress(enabled=not quiet) as progress:
+            result = scan(input_dir, jobs=jobs, settings=settings, progress=progress.hook, overrides=overrides_path)
+            progress.writing()
+            result.write(out_dir, force=force)
     except AnalyserError as err:
         raise click.ClickException(str(err)) from err
     if not quiet:
-        summary = result.summary()
-        cells = summary["cells"]
-        assert isinstance(cells, dict)
-        click.echo(
-            f"Scanned {summary['documents']} documents ({summary['pages']} pages) of {summary['jurisdictions']} "
-            f"jurisdictions in {result.seconds:.1f} s: {cells['met']} met, {cells['partial']} partial, "
-            f"{cells['not_found']} not found; {summary['problems']} problems.",
-            err=True,
-        )
-        click.echo(f"Outputs written to {out_dir}/", err=True)
-
-
-def _progress(source: Source, done: int, total: int) -> None:
-    click.echo(f"[{done}/{total}] {source.jurisdiction}/{source.name}", err=True)
+        print_summary(result, out_dir)
 
 
 @cli.command("explain")
@@ -134,3 +133,78 @@ def eval_coverage_command(out_dir: Path, gold_dir: Path, misses: bool, report_pa
     click.echo(text)
     if report_path:
         report_path.write_text(text, encoding="utf-8")
+
+
+@cli.command("diff")
+@click.argument("old_out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("new_out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON instead of text.")
+def diff_command(old_out: Path, new_out: Path, as_json: bool) -> None:
+    """List the cells gained, lost and changed between two scans, with the evidence that changed.
+
+    Gained: the status rose (not found < partial < met); lost: it fell; changed: same status,
+    other evidence, reason or confidence. Page numbers alone do not count as a change.
+
+    Example:
+
+    \b
+        tipgap scan statutes-2019/ --out before/
+        tipgap scan statutes-2024/ --out after/
+        tipgap diff before/ after/
+    """
+    from .diff import changes_json, diff_runs, format_changes
+    from .knowledge import load_checklist
+
+    checklist = load_checklist()
+    try:
+        changes = diff_runs(old_out, new_out, checklist)
+    except AnalyserError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(changes_json(changes) if as_json else format_changes(changes, checklist, str(old_out), str(new_out)))
+
+
+@cli.command("review")
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("jurisdiction")
+@click.argument("item")
+@click.option("--status", required=True, type=click.Choice(["met", "partial", "not_found"]), help="Your verdict.")
+@click.option("--comment", default="", help="Why (shown in the report and evidence.csv).")
+@click.option("--reviewer", default="", help="Your name or initials.")
+@click.option("--date", "day", default="", help="Date of the review, YYYY-MM-DD [default: today].")
+@click.option(
+    "--file", "overrides_path", default="overrides.csv", show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path), help="The overrides file to append to.",
+)
+def review_command(
+    out_dir: Path, jurisdiction: str, item: str, status: str, comment: str, reviewer: str, day: str,
+    overrides_path: Path,
+) -> None:
+    """Record a reviewer decision on one cell of a finished scan in overrides.csv.
+
+    The row keeps the ids and a hash of the text of the provisions shown as evidence, so a later
+    scan can tell when the law text changed and the decision needs another look. Apply the file
+    with 'tipgap scan --overrides'.
+
+    Example:
+
+    \b
+        tipgap review results/ XCO aml-predicate-offence --status met \\
+            --reviewer "A. Coder" --comment "Schedule item 7 names the 2009 Act"
+        tipgap scan statutes/ --out results/ --overrides overrides.csv
+    """
+    import datetime
+
+    from .knowledge import load_checklist
+    from .overrides import append_override, draft_from_out_dir, read_overrides
+
+    try:
+        load_checklist().item(item)
+        when = day or datetime.date.today().isoformat()
+        override = draft_from_out_dir(out_dir, jurisdiction, item, status, comment, reviewer, when)
+        if overrides_path.exists():
+            read_overrides(overrides_path, load_checklist())  # refuse to append to a broken file
+        append_override(overrides_path, override)
+    except AnalyserError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"Recorded {jurisdiction}/{item}: {status} in {overrides_path} "
+               f"({len(override.provision_ids)} evidence provision(s) fingerprinted).")

@@ -84,6 +84,7 @@ class Highlighter:
         self.retag = retag
         self._provisions: dict[str, Provision] = {p.id: p for r in results for p in r.provisions}
         self._tags: dict[tuple[str, str], list[Tag]] = {}
+        self._memo: dict[tuple[str, str, Evidence], list[Span]] = {}
         for result in results:
             key = (result.source.jurisdiction, result.source.name)
             self._tags[key] = [t for t in result.tags if t.start >= 0 and not t.negated]
@@ -108,6 +109,12 @@ class Highlighter:
 
     def spans(self, cell: Cell, ev: Evidence) -> list[Span]:
         """The matched words of ``ev`` (evidence of ``cell``), in offsets of ``ev.quote``."""
+        key = (cell.jurisdiction, cell.item, ev)
+        if key not in self._memo:
+            self._memo[key] = self._spans(cell, ev)
+        return self._memo[key]
+
+    def _spans(self, cell: Cell, ev: Evidence) -> list[Span]:
         raw = self.raw_text(ev)
         if raw is None:
             return []
@@ -154,6 +161,15 @@ class Highlighter:
             for h in tag_hits
             if not getattr(h, "negated", False) and 0 <= h.start < h.end <= len(raw)
         ]
+
+
+def highlighter_for(result: object) -> Highlighter:
+    """The highlighter of a :class:`~analyser.api.ScanResult`, built once and kept on it."""
+    found = getattr(result, "_highlighter", None)
+    if not isinstance(found, Highlighter):
+        found = Highlighter(result.results, result.checklist)  # type: ignore[attr-defined]
+        object.__setattr__(result, "_highlighter", found)
+    return found
 
 
 def segments(quote: str, spans: Sequence[Span]) -> list[tuple[str, str]]:

@@ -216,3 +216,49 @@ def reviewed_reason(override: Override, cell: Cell) -> str:
     who = " on ".join(x for x in (override.reviewer or "a reviewer", override.date) if x)
     comment = f": {override.comment}" if override.comment else ""
     return f"Reviewed by {who}{comment} (tool: {cell.status}; {cell.reason})"
+
+
+def draft_from_out_dir(
+    out_dir: Path, jurisdiction: str, item: str, status: str, comment: str = "", reviewer: str = "", date: str = ""
+) -> Override:
+    """An override of one cell of a finished scan, recording the evidence its ``evidence.csv`` shows.
+
+    Raises:
+        AnalyserError: when the folder is not a scan's output or has no such cell.
+    """
+    from .results import load_cells
+
+    if status not in STATUSES:
+        raise OverrideError(f"status {status!r} must be one of {', '.join(STATUSES)}")
+    if date:
+        try:
+            Date.fromisoformat(date)
+        except ValueError as err:
+            raise OverrideError(f"date {date!r} is not YYYY-MM-DD") from err
+    cells = [c for c in load_cells(out_dir) if c.jurisdiction == jurisdiction and c.item == item]
+    if not cells:
+        raise OverrideError(f"no cell {jurisdiction}/{item} in {str(out_dir)!r}")
+    wanted = {ev.provision_id for ev in cells[0].evidence}
+    provisions: dict[str, Provision] = {}
+    path = Path(out_dir) / "provisions.csv"
+    if path.is_file():
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["provision_id"] in wanted:
+                    provisions[row["provision_id"]] = Provision(
+                        row["provision_id"], row["jurisdiction"], row["document"], row["provision"], row["kind"], "",
+                        row["heading"], (), row["parent_id"] or None, row["text"], 0, 0, 0, 0,
+                    )
+    return draft_override(cells[0], provisions, status, comment, reviewer, date)
+
+
+def append_override(path: Path, override: Override) -> None:
+    """Add ``override`` at the end of ``path`` (created with its header when missing)."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        path.write_bytes(overrides_csv([override]))
+        return
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        if not path.read_bytes().endswith(b"\n"):
+            handle.write("\n")
+        csv.writer(handle, lineterminator="\n").writerow(override.row())

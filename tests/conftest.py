@@ -32,3 +32,31 @@ def sample_scan():
     from analyser import scan
 
     return scan(SAMPLE_STATUTES)
+
+
+@pytest.fixture(scope="session")
+def sample_out(sample_scan, tmp_path_factory) -> Path:
+    """The output folder of ``sample_scan`` (written once per session)."""
+    return sample_scan.write(tmp_path_factory.mktemp("sample-out") / "out")
+
+
+AMENDING_ACT = "XCO/anti_trafficking_amendment_act_2019.pdf"
+
+
+@pytest.fixture(scope="session")
+def unamended_statutes(tmp_path_factory) -> Path:
+    """A copy of the sample statutes without Corvania's 2019 amending act (the law before the reform)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("unamended") / "statutes"
+    shutil.copytree(SAMPLE_STATUTES, root)
+    (root / AMENDING_ACT).unlink()
+    return root
+
+
+@pytest.fixture(scope="session")
+def unamended_scan(unamended_statutes):
+    """One scan of :func:`unamended_statutes`, shared by the diff and override tests."""
+    from analyser import scan
+
+    return scan(unamended_statutes)
