@@ -122,3 +122,12 @@ def referenced_containers(text: str) -> set[tuple[str, str]]:
         for number in re.findall(r"[0-9]+[A-Z]{0,2}|[IVXLC]+[A-Z]?", match.group("list")):
             found.add((kind, number.upper()))
     return found
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> frozenset[str]:
+    """Lower-case words that end with a full stop without ending a sentence ("SEC.", "s.", "No.")."""
+    data: dict[str, Any] = json.loads(
+        resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
+    )
+    return frozenset(data["abbreviations"])

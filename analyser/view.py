@@ -20,7 +20,7 @@ from .knowledge import load_tags
 from .models import DocumentResult, Evidence, Provision, Tag
 from .penalties import Penalty, parse_penalty
 from .pipeline import is_assessable
-from .references import referenced_containers, referenced_numbers, section_number
+from .references import abbreviations, referenced_containers, referenced_numbers, section_number
 
 T = TypeVar("T")
 QUOTE_MAX_CHARS = 320
@@ -258,12 +258,9 @@ class JurisdictionView:
         """The sentence of ``provision`` around document offset ``offset``, whitespace folded."""
         text = provision.text
         local = min(max(offset - provision.char_start, 0), max(len(text) - 1, 0))
-        begin = 0
-        for match in SENTENCE_END.finditer(text, 0, local + 1):
-            if match.end() <= local:
-                begin = match.end()
-        end_match = SENTENCE_END.search(text, local)
-        end = end_match.start() if end_match else len(text)
+        breaks = [m for m in SENTENCE_END.finditer(text) if not _after_abbreviation(text, m.start())]
+        begin = max((m.end() for m in breaks if m.end() <= local), default=0)
+        end = min((m.start() for m in breaks if m.start() >= local), default=len(text))
         if end - begin > QUOTE_MAX_CHARS:
             begin = max(begin, local - QUOTE_MAX_CHARS // 3)
             end = min(end, begin + QUOTE_MAX_CHARS)
@@ -273,3 +270,11 @@ class JurisdictionView:
         quote = WHITESPACE.sub(" ", raw)
         q_start = provision.char_start + begin + lead
         return quote, q_start, q_start + len(raw)
+
+
+def _after_abbreviation(text: str, position: int) -> bool:
+    """Is the full stop before ``position`` the end of an abbreviation ("SEC. 3", "s. 12")?"""
+    if position == 0 or text[position - 1] != ".":
+        return False
+    word = re.search(r"([\w.]+)\.$", text[max(0, position - 12) : position])
+    return bool(word) and word.group(1).lower() in abbreviations()
