@@ -16,7 +16,7 @@ from typing import Any
 from .knowledge import Item, load_tags
 from .models import Evidence
 from .penalties import find_terms, parse_penalty
-from .references import act_titles, referenced_numbers
+from .references import act_titles, referenced_numbers, trafficking_title_words
 from .view import JurisdictionView, Unit
 
 MAX_EVIDENCE = 3
@@ -89,7 +89,8 @@ def evaluate_groups(item: Item, view: JurisdictionView) -> Verdict:
     scope = tuple(rule.get("scope_tags", []))
     found: dict[int, list[Unit]] = {}
     for index, group in enumerate(groups):
-        units = [u for u in view.with_tag(*group) if not scope or u.has(*scope)]
+        # A definition names a thing; it does not itself provide it (e.g. "the Programme means ...").
+        units = [u for u in view.with_tag(*group) if (not scope or u.has(*scope)) and u.provision.kind != "definition"]
         if units:
             found[index] = units
     reach = rule.get("reach")
@@ -303,8 +304,11 @@ def evaluate_penalty(item: Item, view: JurisdictionView) -> Verdict:
 @evaluator("aml_predicate")
 def evaluate_aml(item: Item, view: JurisdictionView) -> Verdict:
     rule = item.rule
-    lists = view.with_tag(*rule["list_tags"], *rule["threshold_tags"])
-    aml_docs = {u.result.source.name for u in view.with_tag(*rule["laundering_tags"], *rule["list_tags"])}
+    aml_docs = {u.result.source.name for u in view.with_tag(*rule["laundering_tags"])}
+    lists = [
+        u for u in view.with_tag(*rule["list_tags"], *rule["threshold_tags"])
+        if u.result.source.name in aml_docs or u.has("laundering-term")
+    ]
     schedules = [u for u in view.units if u.result.source.name in aml_docs and view.in_schedule(u)]
     naming = [u for u in lists + schedules if u.has("trafficking-term") or view.refers_to_offence(u)]
     if naming:
@@ -328,7 +332,8 @@ def evaluate_aml(item: Item, view: JurisdictionView) -> Verdict:
 
 def _repealed_title(view: JurisdictionView, naming: list[Unit]) -> str:
     """The title of a repealed act that a predicate list names, if any."""
-    titles = act_titles(" ".join(u.provision.text for u in naming))
+    words = trafficking_title_words()
+    titles = [t for t in act_titles(" ".join(u.provision.text for u in naming)) if any(w in t.lower() for w in words)]
     repeals = " ".join(u.provision.text for u in view.with_tag("repeal-cue"))
     current = {u.result.source.name for u in view.with_tag("tip-offence")}
     for title in titles:

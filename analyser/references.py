@@ -35,6 +35,13 @@ def referenced_numbers(text: str) -> set[str]:
     >>> sorted(referenced_numbers("sections 1581-1584 or 1589"))
     ['1581', '1582', '1583', '1584', '1589']
     """
+    return set(_referenced_numbers(text))
+
+
+@lru_cache(maxsize=8192)
+def _referenced_numbers(text: str) -> frozenset[str]:
+    """:func:`referenced_numbers`, memoised (the coverage evaluators ask about the same
+    provision texts many times)."""
     reference, number, ranges = _patterns()
     found: set[str] = set()
     for match in reference.finditer(text):
@@ -45,7 +52,7 @@ def referenced_numbers(text: str) -> set[str]:
             if index + 1 < len(numbers):
                 between = chunk[end : numbers[index + 1][1]].strip().lower()
                 found |= _expand(_base(value), _base(numbers[index + 1][0]), between, ranges)
-    return found
+    return frozenset(found)
 
 
 def _base(value: str) -> str:
@@ -131,3 +138,11 @@ def abbreviations() -> frozenset[str]:
         resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
     )
     return frozenset(data["abbreviations"])
+
+
+@lru_cache(maxsize=1)
+def trafficking_title_words() -> tuple[str, ...]:
+    data: dict[str, Any] = json.loads(
+        resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
+    )
+    return tuple(w.lower() for w in data["trafficking_title_words"])
