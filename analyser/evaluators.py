@@ -122,7 +122,7 @@ def evaluate_groups(item: Item, view: JurisdictionView) -> Verdict:
             "partial", f"Found {have} ({cite(evidence)}) but not {missing} in the supplied texts.", evidence, 0.6
         )
     weaker = tuple(rule.get("partial_tags", []))
-    weak_units = view.with_tag(*weaker) if weaker else []
+    weak_units = [u for u in view.with_tag(*weaker) if not reach or _reaches(view, u, reach)] if weaker else []
     if weak_units:
         evidence = gather(view, weak_units, weaker[0])
         note = rule.get("partial_note", "only weaker provisions were found")
@@ -137,8 +137,8 @@ def _reaches(view: JurisdictionView, unit: Unit, reach: str) -> bool:
     if reach == "listed-offences":
         # Limited only when it lists specific offences, none of them trafficking.
         return unit.has("predicate-cue") or not referenced_numbers(unit.provision.text)
-    if view.same_act_as_offence(unit):
-        return True
+    if view.same_act_as_offence(unit) and not unit.has("offence-creating"):
+        return True  # a general rule of the code or act that creates the trafficking offence
     in_aml_act = any(u.result.source.name == unit.result.source.name for u in view.with_tag("laundering-offence"))
     return in_aml_act and view.memo("aml-predicate-met", lambda: _aml_met(view))
 
@@ -393,7 +393,12 @@ def evaluate_extradition(item: Item, view: JurisdictionView) -> Verdict:
 def evaluate_child(item: Item, view: JurisdictionView) -> Verdict:
     rule = item.rule
     units = view.with_tag(*rule["tags"])
-    implicit = [u for u in view.with_tag("tip-offence") if u.has("child-victim") and not any(t.startswith("means-") and t != "means-irrelevance" for t in u.tags)]
+    # A child trafficking offence (it names an act: recruits, transports...) that states no means.
+    acts = [t for t in load_tags() if t.startswith("act-")]
+    implicit = [
+        u for u in view.with_tag("tip-offence")
+        if u.has("child-victim") and u.has(*acts) and not any(t.startswith("means-") and t != "means-irrelevance" for t in u.tags)
+    ]
     if not units and not implicit:
         return not_found("a provision that dispenses with proof of the means where the victim is a child")
     chosen = units or implicit
