@@ -8,7 +8,7 @@ DEMO_OUT ?= demo-out
 CORPUS_OUT ?= /tmp/tipgap-corpus-out
 REPORT_OUT ?= /tmp/tipgap-report-check
 
-.PHONY: help venv system demo test test-fast eval-coverage eval-segment eval-extract samples lint clean chromium report-check
+.PHONY: help venv system demo test test-fast eval-coverage eval-segment eval-extract bench samples lint clean chromium report-check
 
 help:
 	@echo "make demo           scan the bundled sample statutes (creates the virtualenv first)"
@@ -16,6 +16,7 @@ help:
 	@echo "make eval-coverage  scan ../shared/corpus and score it against corpora/gold"
 	@echo "make eval-segment   segmentation evaluation on ../shared/corpus"
 	@echo "make eval-extract   extraction evaluation on PDFs rendered from ../shared/corpus"
+	@echo "make bench          speed and scale benchmark (writes benchmarks/RESULTS.md)"
 	@echo "make samples        re-render the sample statute PDFs from corpora/samples/sources"
 	@echo "make report-check   open the samples' report.html in headless Chromium, click a cell, screenshot it"
 
@@ -61,6 +62,11 @@ eval-segment: $(STAMP)
 eval-extract: $(STAMP) system
 	$(BIN)/python benchmarks/eval_extract.py
 
+# Speed and scale (issue 8): pages/s of pdfplumber, pdftotext and the scan (1 job, 2 jobs, warm),
+# peak memory, a Dask run; writes benchmarks/RESULTS.md. Takes several minutes; not a test.
+bench: $(STAMP) system
+	$(BIN)/python benchmarks/bench.py
+
 samples: $(STAMP)
 	$(BIN)/python corpora/samples/make_pdfs.py
 
@@ -85,3 +91,14 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(DEMO_OUT) build dist *.egg-info .pytest_cache
+
+# Issue 5: the tagging model. `make train` re-makes models/$(MODEL_NAME) from corpora/annotations and the
+# statutes; `make eval` prints and writes its leave-one-jurisdiction-out EVAL.md (model files untouched).
+MODEL_NAME ?= tagger
+MODEL_INPUTS = --input $(SHARED)/corpus --input corpora/samples/statutes
+.PHONY: train eval
+train: $(STAMP) system
+	$(BIN)/tipgap train --model models/$(MODEL_NAME) $(MODEL_INPUTS) --jobs 2
+
+eval: $(STAMP) system
+	$(BIN)/tipgap eval --model models/$(MODEL_NAME) $(MODEL_INPUTS) --jobs 2

@@ -20,7 +20,7 @@ from .ingest import Inventory, ingest
 from .knowledge import Checklist, load_checklist
 from .models import Cell, DocumentResult, Problem, Source
 from .overrides import Override, Review, apply_overrides, draft_override, overrides_csv, read_overrides
-from .pipeline import PipelineSettings, process_document
+from .pipeline import PipelineSettings
 from .tables import (
     DOCUMENT_COLUMNS,
     EVIDENCE_COLUMNS,
@@ -210,6 +210,8 @@ def scan(
     settings: PipelineSettings | None = None,
     progress: ProgressHook | None = None,
     overrides: Path | str | list[Override] | None = None,
+    cache: bool | Path | str | None = None,
+    scheduler: str | None = None,
 ) -> ScanResult:
     """Scan a statute folder (one sub-folder per jurisdiction) and code it against the checklist.
 
@@ -219,6 +221,10 @@ def scan(
         settings: per-document settings.
         progress: called as ``progress(source, done, total)`` after each document.
         overrides: reviewer decisions (an ``overrides.csv`` path or a list) to apply.
+        cache: reuse per-document results of unchanged files (:mod:`analyser.cache`): True for
+            the default folder, a folder path, or None/False (the default here) for no cache.
+        scheduler: a Dask scheduler address to run the per-document stages on
+            (:mod:`analyser.executor`); None runs them here.
 
     Returns:
         A :class:`ScanResult`.
@@ -228,7 +234,8 @@ def scan(
     """
     started = time.monotonic()
     inventory = ingest(Path(path))
-    results = run_documents(inventory, jobs=jobs, settings=settings, progress=progress)
+    results = run_documents(inventory, jobs=jobs, settings=settings, progress=progress, cache=cache,
+                            scheduler=scheduler)
     cells = build_coverage(inventory.jurisdictions, results)
     result = ScanResult(
         input_dir=Path(path),
@@ -247,23 +254,15 @@ def run_documents(
     jobs: int = 1,
     settings: PipelineSettings | None = None,
     progress: ProgressHook | None = None,
+    cache: bool | Path | str | None = None,
+    scheduler: str | None = None,
 ) -> list[DocumentResult]:
-    """Run the per-document stages over every source, in order, serially or in processes."""
-    sources = inventory.sources
-    total = len(sources)
-    if jobs == 1 or total <= 1:
-        results = []
-        for done, source in enumerate(sources, start=1):
-            results.append(process_document(source, settings))
-            if progress:
-                progress(source, done, total)
-        return results
-    from joblib import Parallel, delayed
+    """Run the per-document stages over every source, in order: cached, serially, in
+    processes or on a Dask cluster (see :mod:`analyser.executor`)."""
+    from .cache import ResultCache
+    from .executor import run_sources
 
-    parallel = Parallel(n_jobs=jobs, backend="loky", return_as="generator")
-    results = []
-    for done, result in enumerate(parallel(delayed(process_document)(s, settings) for s in sources), start=1):
-        results.append(result)
-        if progress:
-            progress(result.source, done, total)
-    return results
+    store = None
+    if cache is not None and cache is not False:
+        store = ResultCache(None if cache is True else cache, settings)
+    return run_sources(inventory.sources, settings, jobs=jobs, cache=store, scheduler=scheduler, progress=progress)

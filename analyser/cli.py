@@ -11,6 +11,7 @@ import click
 from . import __version__
 from .api import explain_cell, scan
 from .errors import AnalyserError
+from .executor import scale_options, scan_scale_arguments
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -35,8 +36,10 @@ def cli(verbose: int) -> None:
     help="Reviewer decisions (overrides.csv) to apply; see 'tipgap review'.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
+@scale_options  # --no-cache, --cache-dir, --scheduler (analyser/executor.py)
 def scan_command(
-    input_dir: Path, out_dir: Path, jobs: int, force: bool, no_ocr: bool, overrides_path: Path | None, quiet: bool
+    input_dir: Path, out_dir: Path, jobs: int, force: bool, no_ocr: bool, overrides_path: Path | None, quiet: bool,
+    no_cache: bool = False, cache_dir: Path | None = None, scheduler: str | None = None,
 ) -> None:
     """Scan INPUT_DIR (one sub-folder per jurisdiction) and write the coverage matrix to --out.
 
@@ -62,7 +65,8 @@ def scan_command(
         check_out_dir(out_dir, force)
         settings = PipelineSettings(ocr=not no_ocr, extract={"ocr": False} if no_ocr else {})
         with ScanProgress(enabled=not quiet) as progress:
-            result = scan(input_dir, jobs=jobs, settings=settings, progress=progress.hook, overrides=overrides_path)
+            result = scan(input_dir, jobs=jobs, settings=settings, progress=progress.hook, overrides=overrides_path,
+                          **scan_scale_arguments(no_cache, cache_dir, scheduler))
             progress.writing()
             result.write(out_dir, force=force)
     except AnalyserError as err:
@@ -208,3 +212,9 @@ def review_command(
         raise click.ClickException(str(err)) from err
     click.echo(f"Recorded {jurisdiction}/{item}: {status} in {overrides_path} "
                f"({len(override.provision_ids)} evidence provision(s) fingerprinted).")
+
+
+from .commands_model import eval_command, train_command  # noqa: E402  (issue 5: the tagging model)
+
+cli.add_command(train_command)
+cli.add_command(eval_command)

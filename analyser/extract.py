@@ -36,7 +36,9 @@ PARSER_ERRORS: tuple[type[BaseException], ...] = (
     struct.error, zlib.error, UnicodeError, RecursionError,
 )
 
-ENGINES = ("pdfplumber",)  # issue 8 adds a fast engine here
+# "auto": PDFium reads every page (fast), pdfplumber reads a page PDFium cannot and a
+# document PDFium cannot open; "pdfium" / "pdfplumber": that engine only.
+ENGINES = ("auto", "pdfium", "pdfplumber")
 DEFAULT_X_TOLERANCE_RATIO = 0.15  # word gap as a share of font size (tight gazette spacing)
 DEFAULT_Y_TOLERANCE = 3.0
 DEFAULT_DEDUPE_TOLERANCE = 1.0  # pt: fake-bold glyph copies closer than this are dropped
@@ -75,7 +77,7 @@ _NON_NEGATIVE = ("dedupe_tolerance", "margin_slack_pt", "ocr_min_chars", "ocr_mi
 class ExtractSettings:
     """Tunables of the extraction stage; see the ``DEFAULT_*`` constants."""
 
-    engine: str = "pdfplumber"
+    engine: str = "auto"
     password: str = ""  # tried when a PDF is encrypted (the empty password first)
     x_tolerance_ratio: float = DEFAULT_X_TOLERANCE_RATIO
     y_tolerance: float = DEFAULT_Y_TOLERANCE
@@ -256,15 +258,10 @@ def _corrupt_message(path: Path, cause: BaseException) -> str:
 
 
 def _extract_pdf(source: Source, settings: ExtractSettings, report: _Reporter) -> Document | None:
-    """Text layer via pdfplumber, OCR for pages without one, then layout."""
+    """Text layer (PDFium and/or pdfplumber), OCR for pages without one, then layout."""
     path = Path(source.path)
     _check_pdf_bytes(path, path.stat().st_size)
-    pdf = _open_pdf(path, settings)
-    try:
-        meta_title = _metadata_title(pdf)
-        raw_pages = list(read_pdf_pages(pdf, settings))
-    finally:
-        pdf.close()
+    meta_title, raw_pages, engines = _read_text_layer(path, settings)
     if not raw_pages:
         raise ExtractionError(_corrupt_message(path, ValueError("no pages found")))
     truncated = not _has_eof_marker(path)
@@ -275,20 +272,71 @@ def _extract_pdf(source: Source, settings: ExtractSettings, report: _Reporter) -
     raw_pages = _ocr_where_needed(path, raw_pages, settings, report)
     chars_layer = sum(p.chars for p in raw_pages)
     pages, stats = layout_pages(raw_pages, settings)
+    del raw_pages  # word boxes are no longer needed: free them before segmentation
     if not any(p.text.strip() for p in pages):
-        raise ExtractionError(_no_text_message(raw_pages, report))
+        raise ExtractionError(_no_text_message_pages(pages, report))
     if truncated or failed:
         what = "truncated PDF (no end-of-file marker)" if truncated else "partly corrupt PDF"
         pages_note = f"; pages {_ranges(failed)} could not be parsed" if failed else ""
         report.add("error", f"{what}: text may be incomplete{pages_note}")
     pages_ocr = sum(1 for p in pages if p.ocr)
-    extractor = "pdfplumber" + ("+tesseract" if pages_ocr else "")
+    extractor = "+".join(engines) + ("+tesseract" if pages_ocr else "")
     health = DocumentHealth(
         pages=len(pages), pages_ocr=pages_ocr, chars_layer=chars_layer,
         chars_kept=_visible_chars(pages), header_footer_lines_removed=stats.header_footer_lines,
         extractor=extractor, title=meta_title or stats.title,
     )
     return Document(source, tuple(pages), health)
+
+
+def _read_text_layer(path: Path, settings: ExtractSettings) -> tuple[str, list[RawPage], list[str]]:
+    """(metadata title, raw pages, engines used) with the configured engine."""
+    if settings.engine == "pdfplumber":
+        return (*_read_with_pdfplumber(path, settings), ["pdfplumber"])
+    from .pdfium_text import PdfiumOpenError, metadata_title, open_document, read_pages
+
+    passwords = [""] + ([settings.password] if settings.password else [])
+    try:
+        pdf = open_document(path, passwords)
+    except PdfiumOpenError as exc:
+        if settings.engine == "auto":  # pdfplumber's reading and its error messages
+            return (*_read_with_pdfplumber(path, settings), ["pdfplumber"])
+        if exc.kind == "password":
+            raise ExtractionError(_encrypted_message(PDFPasswordIncorrect(), settings)) from exc
+        raise ExtractionError(_corrupt_message(path, exc)) from exc
+    try:
+        title = metadata_title(pdf)
+        raw_pages = list(read_pages(pdf, settings))
+    finally:
+        pdf.close()
+    engines = ["pdfium"]
+    failed = [p.number for p in raw_pages if p.error]
+    if failed and settings.engine == "auto":
+        try:
+            again = {p.number: p for p in _read_pages_with_pdfplumber(path, settings, set(failed))}
+        except ExtractionError:
+            again = {}
+        if any(not p.error for p in again.values()):
+            engines.append("pdfplumber")
+        raw_pages = [again.get(p.number, p) if p.error else p for p in raw_pages]
+    return _clean_title(title), raw_pages, engines
+
+
+def _read_with_pdfplumber(path: Path, settings: ExtractSettings) -> tuple[str, list[RawPage]]:
+    pdf = _open_pdf(path, settings)
+    try:
+        return _metadata_title(pdf), list(read_pdf_pages(pdf, settings))
+    finally:
+        pdf.close()
+
+
+def _read_pages_with_pdfplumber(path: Path, settings: ExtractSettings, numbers: set[int]) -> list[RawPage]:
+    """Only the given 1-based pages, read with pdfplumber."""
+    pdf = _open_pdf(path, settings)
+    try:
+        return list(read_pdf_pages(pdf, settings, numbers))
+    finally:
+        pdf.close()
 
 
 def _ocr_where_needed(path: Path, raw_pages: list[RawPage], settings: ExtractSettings, report: _Reporter) -> list[RawPage]:
@@ -318,8 +366,8 @@ def _ocr_where_needed(path: Path, raw_pages: list[RawPage], settings: ExtractSet
     return [by_number[p.number] for p in raw_pages]
 
 
-def _no_text_message(raw_pages: list[RawPage], report: _Reporter) -> str:
-    if any(p.ocr for p in raw_pages):
+def _no_text_message_pages(pages: list[Page], report: _Reporter) -> str:
+    if any(p.ocr for p in pages):
         return "no readable text: OCR found no words (blank or unreadable scan)"
     if report.problems:
         return report.problems[-1].message
@@ -327,8 +375,13 @@ def _no_text_message(raw_pages: list[RawPage], report: _Reporter) -> str:
 
 
 def _metadata_title(pdf: Any) -> str:
-    """The PDF's Title metadata, if it is a real title (not a file name)."""
+    """The PDF's Title metadata (pdfplumber), if it is a real title (not a file name)."""
     title = pdf.metadata.get("Title") if isinstance(getattr(pdf, "metadata", None), dict) else None
+    return _clean_title(title)
+
+
+def _clean_title(title: object) -> str:
+    """A metadata title, unless it is empty or a file name."""
     if not isinstance(title, str):
         return ""
     title = normalise_text(title).strip()

@@ -119,15 +119,18 @@ class _PageLines:
 # --------------------------------------------------------------------- reading
 
 
-def read_pdf_pages(pdf: Any, settings: ExtractSettings) -> Iterator[RawPage]:
+def read_pdf_pages(pdf: Any, settings: ExtractSettings, only: set[int] | None = None) -> Iterator[RawPage]:
     """Yield a :class:`RawPage` per page of an open ``pdfplumber.PDF``.
 
     Each pdfplumber page is closed as soon as its words are read, which keeps
     memory flat. A page that fails to parse yields a RawPage with ``error`` set.
+    ``only``: 1-based numbers of the pages to read (default: all).
     """
     from .extract import PARSER_ERRORS  # late import: extract imports this module
 
     for index, page in enumerate(pdf.pages):
+        if only is not None and index + 1 not in only:
+            continue
         try:
             yield _read_page(page, index + 1, settings)
         except PARSER_ERRORS as exc:

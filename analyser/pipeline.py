@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import AnalyserError
 from .models import Document, DocumentHealth, DocumentResult, Problem, Source
 from .segment import segment
 from .tag import tag_provisions
 
+if TYPE_CHECKING:
+    from .classify import TagModel
+
 log = logging.getLogger(__name__)
 
 ASSESSED_LANGUAGES = frozenset({"en", "und", ""})  # English, or too little text to tell
+DEFAULT_MODEL = "default"  # the model shipped in the package (models/tagger), when present
+NO_MODEL = "none"  # rules only
 
 
 def is_assessable(language: str) -> bool:
@@ -31,6 +38,27 @@ class PipelineSettings:
 
     ocr: bool = True
     extract: dict[str, object] = field(default_factory=dict)
+    model: str = DEFAULT_MODEL  # "default", "none" (rules only) or the path of a model folder
+
+
+def resolve_model(model: str) -> TagModel | None:
+    """The tagging model a setting names, loaded once per process.
+
+    Raises:
+        ModelError: the named model is missing or was made by incompatible versions
+            (the shipped model being absent only means rules only).
+    """
+    from .classify import META_FILE, cached_model, default_model_dir
+
+    if model in ("", NO_MODEL):
+        return None
+    if model == DEFAULT_MODEL:
+        directory = default_model_dir()
+        if not (directory / META_FILE).is_file():
+            log.info("no shipped model at %s: tagging with the rules only", directory)
+            return None
+        return cached_model(str(directory))
+    return cached_model(str(Path(model)))
 
 
 def process_document(source: Source, settings: PipelineSettings | None = None) -> DocumentResult:
@@ -45,6 +73,7 @@ def process_document(source: Source, settings: PipelineSettings | None = None) -
         provisions and a problem that says why.
     """
     settings = settings or PipelineSettings()
+    model = resolve_model(settings.model)  # a model error stops the run: it is a settings error
     problems: list[Problem] = []
     try:
         document, extract_problems = _extract(source, settings)
@@ -53,7 +82,7 @@ def process_document(source: Source, settings: PipelineSettings | None = None) -
             return _empty(source, problems)
         provisions, segment_problems = segment(document)
         problems += segment_problems
-        tags = tag_provisions(provisions) if is_assessable(document.health.language) else []
+        tags = tag_provisions(provisions, model=model) if is_assessable(document.health.language) else []
         return DocumentResult(
             source=source,
             health=document.health,

@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from .gapmatch import GapMatcher
 from .knowledge import load_patterns
 
 CROSS_REFERENCE_TAG = "cross-reference"
@@ -53,12 +54,15 @@ class RuleTagger:
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.tokens = Matcher(self.nlp.vocab, validate=True)
         self.negation_cues = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        # token patterns go to the gap matcher where it supports them: spaCy's Matcher explodes
+        # on wildcard gaps ({0,20}) and costs a Python call per token and state on the rest
+        self.gaps = GapMatcher()
         self._pattern_info: dict[str, dict[str, Any]] = {}
         for pattern in self.data["patterns"]:
             self._pattern_info[pattern["id"]] = pattern
             if "phrases" in pattern:
                 self.phrases.add(pattern["id"], list(self.nlp.tokenizer.pipe(pattern["phrases"])))
-            else:
+            elif not self.gaps.add(pattern["id"], pattern["tokens"]):
                 self.tokens.add(pattern["id"], [pattern["tokens"]])
         negation = self.data["negation"]
         self.negation_cues.add("negation", list(self.nlp.tokenizer.pipe(negation["cues"])))
@@ -72,8 +76,10 @@ class RuleTagger:
         spans: list[tuple[str, int, int]] = []
         for match_id, start, end in self.phrases(doc):
             spans.append((strings[match_id], start, end))
-        for match_id, start, end in self.tokens(doc, with_alignments=False):
-            spans.append((strings[match_id], start, end))
+        if len(self.tokens):
+            for match_id, start, end in self.tokens(doc, with_alignments=False):
+                spans.append((strings[match_id], start, end))
+        spans += self.gaps(doc)
         spans = _longest_per_pattern(spans)
         cues = [(start, end) for _, start, end in self.negation_cues(doc)]
         hits: list[Hit] = []
@@ -139,6 +145,11 @@ class RuleTagger:
         # The evidence of a composite is the first hit of its most specific (last) group.
         anchor = group_hits[-1][0] if len(group_hits) > 1 else group_hits[0][0]
         return [Hit(composite["tag"], anchor.start, anchor.end, f"composite:{composite['tag']}")]
+
+
+def _has_range(tokens: list[dict[str, Any]]) -> bool:
+    """Whether a token pattern has a ``{a,b}`` quantifier."""
+    return any(str(token.get("OP", "")).startswith("{") for token in tokens)
 
 
 @lru_cache(maxsize=1)

@@ -5,15 +5,27 @@ provision that usually states a whole rule. Subsections and paragraphs are not t
 their own, but every hit keeps its offsets, so evidence can still cite the deepest
 provision (``s. 4(1)(a)``) that holds the matched words. A definition is a unit of its own,
 and hits inside it are not counted again for the section that holds it.
+
+Two taggers combine here: the rule patterns (:mod:`analyser.rules`) and, when one is
+given, the trained model (:mod:`analyser.classify`, issue 5), which reads the unit's text
+together with the rule tags that hit it. A tag the model covers is on when its calibrated
+score passes the tag's threshold, or a rule hits and the score passes the tag's (lower)
+rule threshold; both are tuned leave one jurisdiction out (``models/tagger/EVAL.md``). Its
+``score`` is then the calibrated score and its ``source`` says who found it. Tags the model
+does not cover (the context cues the coverage stage combines) stay rule-only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .models import Provision, Tag
 from .references import is_non_operative
 from .rules import Hit, RuleTagger, default_tagger
+
+if TYPE_CHECKING:  # the model module imports scikit-learn: only when a model is used
+    from .classify import TagModel
 
 UNIT_KINDS = frozenset({"section", "article", "definition", "schedule", "rule", "regulation", "clause"})
 SKIPPED_KINDS = frozenset({"contents"})
@@ -48,39 +60,82 @@ def tagging_units(provisions: Sequence[Provision]) -> list[Provision]:
     ]
 
 
-def tag_provisions(provisions: Sequence[Provision], tagger: RuleTagger | None = None) -> list[Tag]:
-    """Rule tags of every tagging unit, with hit offsets into the document text.
+def tag_provisions(
+    provisions: Sequence[Provision], tagger: RuleTagger | None = None, model: TagModel | None = None
+) -> list[Tag]:
+    """Tags of every tagging unit: rule hits, combined with the model's scores when given.
 
     Args:
         provisions: the provisions of one document, as the segment stage returns them.
         tagger: a :class:`RuleTagger`; the process-wide default when omitted.
+        model: a trained :class:`analyser.classify.TagModel`; rules only when omitted.
 
     Returns:
-        One :class:`Tag` per (unit, tag), anchored on the tag's first hit.
+        One :class:`Tag` per (unit, tag), anchored on the tag's first rule hit (offsets
+        -1 for a tag only the model found), in unit order then tag order.
     """
     tagger = tagger or default_tagger()
     units = tagging_units(provisions)
     nested = _nested_units(provisions, units)
+    hits = [_rule_hits(unit, nested.get(unit.id, []), tagger) for unit in units]
+    if model is None:
+        return [_make_tag(u, tag, hit, None, False) for u, found in zip(units, hits) for tag, hit in sorted(found.items())]
+    from .classify import model_input
+
+    inputs = [model_input(_own_text(unit, nested.get(unit.id, [])), found) for unit, found in zip(units, hits)]
     tags: list[Tag] = []
-    for unit in units:
-        inner = [(p.char_start - unit.char_start, p.char_end - unit.char_start) for p in nested.get(unit.id, [])]
-        for tag, hits in sorted(tagger.tag_text(unit.text).items()):
-            own = [h for h in hits if not _inside(h, inner)]
-            if not own:
-                continue
-            first = own[0]
-            tags.append(
-                Tag(
-                    provision_id=unit.id,
-                    tag=tag,
-                    score=RULE_SCORE,
-                    source="rule",
-                    start=unit.char_start + first.start,
-                    end=unit.char_start + first.end,
-                    pattern_id=first.pattern_id,
-                )
-            )
+    for unit, found, scores in zip(units, hits, model.unit_scores(inputs)):
+        decided = model.decide(scores, found)
+        for tag in sorted((set(found) - set(scores)) | decided):  # rule hits of tags the model decides may go
+            tags.append(_make_tag(unit, tag, found.get(tag), scores.get(tag), tag in decided))
     return tags
+
+
+def unit_texts(provisions: Sequence[Provision]) -> list[tuple[Provision, str]]:
+    """Each tagging unit with its own text: the text of the units nested in it is cut out.
+
+    This is the text both taggers read, and the text an annotation's hash is taken of
+    (``corpora/README.md``, "Provision annotations"). A cut-out leaves one newline.
+    """
+    units = tagging_units(provisions)
+    nested = _nested_units(provisions, units)
+    return [(unit, _own_text(unit, nested.get(unit.id, []))) for unit in units]
+
+
+def _own_text(unit: Provision, inner: list[Provision]) -> str:
+    pieces, position = [], 0
+    for provision in sorted(inner, key=lambda p: p.char_start):
+        start = max(provision.char_start - unit.char_start, position)
+        pieces.append(unit.text[position:start])
+        pieces.append("\n")
+        position = max(position, provision.char_end - unit.char_start)
+    pieces.append(unit.text[position:])
+    return "".join(pieces)
+
+
+def _rule_hits(unit: Provision, nested: list[Provision], tagger: RuleTagger) -> dict[str, Hit]:
+    """The first own hit of each rule tag of ``unit`` (hits inside nested units do not count)."""
+    inner = [(p.char_start - unit.char_start, p.char_end - unit.char_start) for p in nested]
+    first: dict[str, Hit] = {}
+    for tag, hits in tagger.tag_text(unit.text).items():
+        own = [h for h in hits if not _inside(h, inner)]
+        if own:
+            first[tag] = own[0]
+    return first
+
+
+def _make_tag(unit: Provision, tag: str, hit: Hit | None, score: float | None, by_model: bool) -> Tag:
+    """One tag record: offsets from the rule hit, score from the model when it scored the tag."""
+    source = "rule+model" if hit is not None and by_model else ("model" if by_model else "rule")
+    return Tag(
+        provision_id=unit.id,
+        tag=tag,
+        score=round(float(score), 4) if score is not None else RULE_SCORE,
+        source=source,  # type: ignore[arg-type]
+        start=unit.char_start + hit.start if hit is not None else -1,
+        end=unit.char_start + hit.end if hit is not None else -1,
+        pattern_id=hit.pattern_id if hit is not None else "",
+    )
 
 
 def _nested_units(provisions: Sequence[Provision], units: list[Provision]) -> dict[str, list[Provision]]:

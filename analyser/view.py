@@ -66,6 +66,8 @@ class JurisdictionView:
             for tag in result.tags:
                 tags_by_unit[tag.provision_id].setdefault(tag.tag, tag)
         self._memo: dict[str, object] = {}
+        self._span_index: dict[int, tuple[list[int], list[int]]] = {}
+        self._by_tag: dict[str, list[int]] | None = None
         self.units: list[Unit] = []
         for result in self.results:
             for provision in result.provisions:
@@ -81,7 +83,13 @@ class JurisdictionView:
     # -- lookups ---------------------------------------------------------------------------
     def with_tag(self, *tags: str) -> list[Unit]:
         """Units that carry any of ``tags``, in document order."""
-        return [u for u in self.units if u.has(*tags)]
+        if self._by_tag is None:  # index once: evaluators ask for tags hundreds of times
+            self._by_tag = defaultdict(list)
+            for position, unit in enumerate(self.units):
+                for tag in unit.tags:
+                    self._by_tag[tag].append(position)
+        positions = sorted({p for tag in tags for p in self._by_tag.get(tag, ())})
+        return [self.units[p] for p in positions]
 
     @cached_property
     def anchors(self) -> list[Unit]:
@@ -204,7 +212,8 @@ class JurisdictionView:
     def _parts_naming_offence(self, unit: Unit) -> list[Provision]:
         """The deepest sub-provisions of ``unit`` that name a trafficking offence (or the unit itself)."""
         provision, result = unit.provision, unit.result
-        inside = [p for p in result.provisions if provision.char_start <= p.char_start and p.char_end <= provision.char_end and p is not provision]
+        inside = [p for p in self._starting_in(result, provision.char_start, provision.char_end, True)
+                  if p.char_end <= provision.char_end and p is not provision]
         naming = [p for p in inside if self._names_offence(p.text)]
         leaves = [p for p in naming if not any(q is not p and p.char_start <= q.char_start and q.char_end <= p.char_end for q in naming)]
         if leaves:
@@ -217,10 +226,23 @@ class JurisdictionView:
             return False
         provision, result = unit.provision, unit.result
         return not any(
-            LETTER_LABEL.match(p.label) and provision.char_start <= p.char_start < provision.char_end
-            for p in result.provisions
+            LETTER_LABEL.match(p.label)
+            for p in self._starting_in(result, provision.char_start, provision.char_end, False)
             if p is not provision
         )
+
+    def _starting_in(self, result: DocumentResult, low: int, high: int, inclusive: bool) -> list[Provision]:
+        """The provisions of ``result`` whose ``char_start`` lies in [low, high] (or [low, high)),
+        in document order; an index per document replaces a scan of all its provisions."""
+        index = self._span_index.get(id(result))
+        if index is None:
+            order = sorted(range(len(result.provisions)), key=lambda i: result.provisions[i].char_start)
+            index = ([result.provisions[i].char_start for i in order], order)
+            self._span_index[id(result)] = index
+        starts, order = index
+        first = bisect.bisect_left(starts, low)
+        last = bisect.bisect_right(starts, high) if inclusive else bisect.bisect_left(starts, high)
+        return [result.provisions[i] for i in sorted(order[first:last])]
 
     # -- evidence --------------------------------------------------------------------------
     def evidence(self, unit: Unit, tag: str | None = None, start: int | None = None) -> Evidence:

@@ -5,7 +5,7 @@ and page-number lines leaked into the body text, and section headings found in
 order. Real PDFs of ../shared/corpus: the scanned PAK act against its OCR companion,
 and section order on the IND code. Prints a table and writes benchmarks/EXTRACT.md.
 
-    python benchmarks/eval_extract.py [--cache DIR] [--acts usa_ch77,...] [--no-real]
+    python benchmarks/eval_extract.py [--cache DIR] [--acts usa_ch77,...] [--no-real] [--engine auto|pdfium|pdfplumber]
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from render_corpus import ACTS, CORPUS, VARIANTS, default_cache_dir, render_act  # noqa: E402
 
-from analyser.extract import extract  # noqa: E402
+from analyser.extract import ExtractSettings, extract  # noqa: E402
 from analyser.models import Document, Source  # noqa: E402
 from analyser.pdftext import PAGE_NUMBER_RE  # noqa: E402
 from analyser.textfiles import decode_bytes, render_markdown  # noqa: E402
@@ -104,16 +104,16 @@ def headings_in_order(headings: list[str], text: str) -> tuple[int, bool]:
     return found, ordered
 
 
-def extract_file(path: Path, jurisdiction: str = "BENCH") -> tuple[Document | None, float, list[str]]:
+def extract_file(path: Path, jurisdiction: str = "BENCH", engine: str | None = None) -> tuple[Document | None, float, list[str]]:
     """Run the extraction stage on one file; returns (document, seconds, problems)."""
     source = Source(jurisdiction, path.resolve(), path.name, path.suffix.lstrip(".").lower(), "", path.stat().st_size)
     start = time.perf_counter()
-    document, problems = extract(source)
+    document, problems = extract(source, ExtractSettings(engine=engine) if engine else None)
     return document, time.perf_counter() - start, [p.message for p in problems]
 
 
-def score_act(key: str, cache: Path) -> list[Score]:
-    """Score both layouts of one rendered act."""
+def score_act(key: str, cache: Path, engine: str | None = None) -> list[Score]:
+    """Score both layouts of one rendered act (with the default engine unless ``engine`` is given)."""
     act = next(a for a in ACTS if a.key == key)
     if not (cache / f"{key}-2col.pdf").exists():
         render_act(act, cache)
@@ -123,7 +123,7 @@ def score_act(key: str, cache: Path) -> list[Score]:
         headings = [line for line in truth.split("\n") if NUMBERED_HEADING_RE.match(line) and not line.endswith(".")]
     scores = []
     for variant in VARIANTS:
-        document, seconds, problems = extract_file(cache / f"{key}-{variant}.pdf")
+        document, seconds, problems = extract_file(cache / f"{key}-{variant}.pdf", engine=engine)
         text = document.text if document else ""
         recall, precision = recall_precision(truth, text)
         found, ordered = headings_in_order(headings, text)
@@ -135,13 +135,13 @@ def score_act(key: str, cache: Path) -> list[Score]:
     return scores
 
 
-def score_real(corpus: Path) -> list[str]:
+def score_real(corpus: Path, engine: str | None = None) -> list[str]:
     """Report lines on the real PDFs (PAK scanned act vs its OCR companion; IND code)."""
     lines = []
     scan = corpus / "PAK" / "Prevention_of_Trafficking_in_Persons_Act_2018.pdf"
     companion = scan.with_name(scan.stem + "_ocr.md")
     if scan.exists() and companion.exists():
-        document, seconds, problems = extract_file(scan, "PAK")
+        document, seconds, problems = extract_file(scan, "PAK", engine)
         reference, _ = render_markdown(decode_bytes(companion.read_bytes())[0])
         recall, precision = recall_precision(reference, document.text if document else "")
         ocr = document.health.pages_ocr if document else 0
@@ -149,7 +149,7 @@ def score_real(corpus: Path) -> list[str]:
                      f"recall {recall:.3f}, precision {precision:.3f} | {'; '.join(problems) or '-'} |")
     code = corpus / "IND" / "bns_2023_act45_250883_english_01042024.pdf"
     if code.exists():
-        document, seconds, problems = extract_file(code, "IND")
+        document, seconds, problems = extract_file(code, "IND", engine)
         text = document.text if document else ""
         numbers = [int(m.group(1)) for m in re.finditer(r"(?m)^(\d{1,3})\.\s", text)]
         ascending = sum(1 for a, b in zip(numbers, numbers[1:]) if b == a + 1)
@@ -178,21 +178,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--acts", default="")
     parser.add_argument("--no-real", action="store_true", help="skip the real PDFs (PAK, IND)")
     parser.add_argument("--no-write", action="store_true", help=f"do not write {REPORT.name}")
+    parser.add_argument("--engine", default="auto", choices=["auto", "pdfium", "pdfplumber"],
+                        help="PDF reader (default: auto, the pipeline's default)")
     args = parser.parse_args(argv)
     if not CORPUS.is_dir():
         print(f"corpus not found at {CORPUS}", file=sys.stderr)
         return 2
     keys = [k for k in args.acts.split(",") if k] or [a.key for a in ACTS]
-    scores = [s for key in keys for s in score_act(key, args.cache)]
+    scores = [s for key in keys for s in score_act(key, args.cache, args.engine)]
     rows = table(scores)
-    real = [] if args.no_real else score_real(CORPUS)
+    real = [] if args.no_real else score_real(CORPUS, args.engine)
     print("\n".join(rows + [""] + real))
     if not args.no_write:
         REPORT.write_text("\n".join([
             "# Extraction benchmark", "",
             "Generated by `python benchmarks/eval_extract.py` (acts rendered by `benchmarks/render_corpus.py`:",
             "running header, page numbers, justified and pyphen-hyphenated text, one and two columns).",
-            f"Targets: recall and precision >= {TARGET}, no leaked header/page-number lines, all headings in order.", "",
+            f"Targets: recall and precision >= {TARGET}, no leaked header/page-number lines, all headings in order.",
+            f"Engine: `{args.engine}` (`--engine`).", "",
             *rows, "", "## Real PDFs", "", "| document | run | result | problems |", "|---|---|---|---|", *real, "",
         ]), encoding="utf-8")
     return 0 if all(s.passed for s in scores) else 1

@@ -13,6 +13,12 @@ SAMPLE_STATUTES = SAMPLES / "statutes"
 SHARED = Path(os.environ.get("TIPGAP_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
+# The result cache (analyser/cache.py) of every scan the tests run, CLI runs and
+# subprocesses included, goes to a throw-away folder, never the user's ~/.cache/tipgap.
+_TEST_CACHE = __import__("tempfile").mkdtemp(prefix="tipgap-test-cache-")
+os.environ["TIPGAP_CACHE_DIR"] = _TEST_CACHE
+__import__("atexit").register(__import__("shutil").rmtree, _TEST_CACHE, True)
+
 
 def require_corpus() -> Path:
     """The shared corpus, or skip with a reason (a user's fresh clone has no ../shared)."""

@@ -50,26 +50,47 @@ def run(path: Path, **settings: object) -> tuple:
     return extract(source_for(path), ExtractSettings(**settings) if settings else None)
 
 
-def test_running_headers_and_page_numbers_removed(tmp_path: Path) -> None:
-    pdf = make_pdf(tmp_path / "a.pdf", lambda c, n: (running(c, n), body(c, n)), pages=4)
+# Layout tests run on both readers: the fast PDFium path (the default, "auto") and pdfplumber.
+@pytest.fixture(params=["pdfium", "pdfplumber"])
+def engine(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def test_default_engine_is_auto_and_reads_with_pdfium(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "a.pdf", lambda c, n: (running(c, n), body(c, n)), pages=2)
+    assert ExtractSettings().engine == "auto"
     document, problems = run(pdf)
+    assert problems == [] and document.health.extractor == "pdfium"
+
+
+def test_engines_agree_on_a_plain_act(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "a.pdf", lambda c, n: (running(c, n), body(c, n)), pages=3)
+    fast, _ = run(pdf, engine="pdfium")
+    slow, _ = run(pdf, engine="pdfplumber")
+    assert fast.text == slow.text
+    assert fast.health.header_footer_lines_removed == slow.health.header_footer_lines_removed
+
+
+def test_running_headers_and_page_numbers_removed(tmp_path: Path, engine: str) -> None:
+    pdf = make_pdf(tmp_path / "a.pdf", lambda c, n: (running(c, n), body(c, n)), pages=4)
+    document, problems = run(pdf, engine=engine)
     assert problems == []
     assert "Gazette" not in document.text
     assert not any(PAGE_NUMBER_RE.match(line) for line in document.text.split("\n"))
     assert document.health.header_footer_lines_removed == 8
     assert document.pages[1].text.split("\n")[0].startswith("p2 line0")
-    assert document.health.pages == 4 and document.health.extractor == "pdfplumber"
+    assert document.health.pages == 4 and document.health.extractor == engine
     assert document.health.chars_kept > 0.9 * document.health.chars_layer - 8 * 40
 
 
-def test_page_map_points_to_the_right_page(tmp_path: Path) -> None:
+def test_page_map_points_to_the_right_page(tmp_path: Path, engine: str) -> None:
     pdf = make_pdf(tmp_path / "a.pdf", lambda c, n: (running(c, n), body(c, n, lines=5)), pages=3)
-    document, _ = run(pdf)
+    document, _ = run(pdf, engine=engine)
     offset = document.text.index("p3 line2")
     assert document.page_at(offset) == 3
 
 
-def test_two_columns_read_left_then_right(tmp_path: Path) -> None:
+def test_two_columns_read_left_then_right(tmp_path: Path, engine: str) -> None:
     def draw(c: canvas.Canvas, n: int) -> None:
         c.setFont("Times-Roman", 10)
         # right column drawn first: stream order is not reading order
@@ -78,33 +99,33 @@ def test_two_columns_read_left_then_right(tmp_path: Path) -> None:
         for i in range(20):
             c.drawString(60, HEIGHT - 100 - i * 14, f"left{i} words words words words words")
 
-    document, _ = run(make_pdf(tmp_path / "cols.pdf", draw, pages=1))
+    document, _ = run(make_pdf(tmp_path / "cols.pdf", draw, pages=1), engine=engine)
     lines = document.text.split("\n")
     assert lines.index("left19 words words words words words") < lines.index("right0 words words words words words")
     assert lines[0].startswith("left0")
 
 
-def test_margin_notes_and_footnotes_kept_apart(tmp_path: Path) -> None:
+def test_margin_notes_and_footnotes_kept_apart(tmp_path: Path, engine: str) -> None:
     def draw(c: canvas.Canvas, n: int) -> None:
         body(c, n, lines=20, x=110)
         c.setFont("Times-Roman", 7)
         c.drawString(20, HEIGHT - 110, "Margin note here")
         c.drawString(110, 130, f"1 A footnote about topic {'xyz'[n]} at the bottom")
 
-    document, _ = run(make_pdf(tmp_path / "notes.pdf", draw, pages=2))
+    document, _ = run(make_pdf(tmp_path / "notes.pdf", draw, pages=2), engine=engine)
     page = document.pages[0]
     assert "Margin note here" in page.notes and "footnote" in page.notes
     assert "Margin" not in page.text and "footnote" not in page.text
 
 
-def test_fake_bold_duplicates_removed(tmp_path: Path) -> None:
+def test_fake_bold_duplicates_removed(tmp_path: Path, engine: str) -> None:
     def draw(c: canvas.Canvas, n: int) -> None:
         body(c, n, lines=5)
         c.setFont("Times-Roman", 10)
         for dx in (0, 0.3, 0.6):
             c.drawString(72 + dx, HEIGHT - 300, "Bold heading")
 
-    document, _ = run(make_pdf(tmp_path / "bold.pdf", draw, pages=1))
+    document, _ = run(make_pdf(tmp_path / "bold.pdf", draw, pages=1), engine=engine)
     assert "Bold heading" in document.text
     assert "BBoolldd" not in document.text and "Boold" not in document.text
 
@@ -222,6 +243,27 @@ def test_encrypted_pdf_with_empty_user_password_is_read(tmp_path: Path, good_pdf
     assert "p1 line0" in document.text
 
 
+def test_bad_pdfs_with_the_pdfium_engine_only(tmp_path: Path, good_pdf: Path) -> None:
+    """engine="pdfium" (no pdfplumber fallback) still gives one clear error per bad file."""
+    fast = ExtractSettings(engine="pdfium")
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(good_pdf.read_bytes()[: good_pdf.stat().st_size // 3])
+    _, problems = extract(source_for(cut), fast)
+    _single_error(problems, "truncated")
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n")
+    document, problems = extract(source_for(bad), fast)
+    assert document is None
+    _single_error(problems, "corrupt")
+    pytest.importorskip("pypdf")
+    locked = _encrypt(good_pdf, tmp_path / "locked.pdf", user="secret")
+    document, problems = extract(source_for(locked), fast)
+    assert document is None
+    _single_error(problems, "encrypted", "password")
+    document, problems = extract(source_for(locked), ExtractSettings(engine="pdfium", password="secret"))
+    assert document is not None and "line0" in document.text
+
+
 def test_unsupported_kind(tmp_path: Path) -> None:
     path = tmp_path / "x.docx"
     path.write_bytes(b"data")
@@ -266,7 +308,7 @@ def test_scanned_page_is_ocrd(tmp_path: Path) -> None:
     document, problems = extract(source_for(_image_only_pdf(tmp_path / "scan.pdf", SCAN_TEXT)))
     assert problems == []
     assert document.pages[0].ocr and document.health.pages_ocr == 1
-    assert document.health.extractor == "pdfplumber+tesseract"
+    assert document.health.extractor == "pdfium+tesseract"
     words = set(document.text.lower().split())
     assert {"recruits", "forced", "labour", "offence"} <= words
 

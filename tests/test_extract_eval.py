@@ -35,10 +35,11 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[ModuleType, Path]:
     return _load("eval_extract"), tmp_path_factory.mktemp("rendered")
 
 
+@pytest.mark.parametrize("engine", ["auto", "pdfplumber"])
 @pytest.mark.parametrize("act", ["usa_ch77", "intl_palermo"])
-def test_rendered_act_meets_targets(bench: tuple[ModuleType, Path], act: str) -> None:
+def test_rendered_act_meets_targets(bench: tuple[ModuleType, Path], act: str, engine: str) -> None:
     module, cache = bench
-    for score in module.score_act(act, cache):
+    for score in module.score_act(act, cache, engine):
         assert score.recall >= module.TARGET, score
         assert score.precision >= module.TARGET, score
         assert score.leaked == 0, score
