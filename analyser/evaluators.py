@@ -15,8 +15,8 @@ from typing import Any
 
 from .knowledge import Item, load_tags
 from .models import Evidence
-from .penalties import find_terms, parse_penalty
-from .references import act_titles, referenced_numbers, trafficking_title_words
+from .penalties import find_terms, parse_number, parse_penalty
+from .references import act_titles, definition_verbs, referenced_numbers, trafficking_title_words
 from .view import JurisdictionView, Unit
 
 MAX_EVIDENCE = 3
@@ -422,7 +422,7 @@ def _defined_child_ages(view: JurisdictionView, units: list[Unit]) -> list[int]:
             if label in used or (provision.kind == "definition" and label in words):
                 ages += _ages(provision.text)
             elif provision.kind in ("paragraph", "subparagraph") and any(
-                re.match(rf"[\W]*{re.escape(w)}[\W]+(means|is|shall mean)\b", provision.text.split(")", 1)[-1].strip(), re.IGNORECASE)
+                re.match(rf"[\W]*{re.escape(w)}[\W]+(?:{definition_verbs()})\b", provision.text.split(")", 1)[-1].strip(), re.IGNORECASE)
                 for w in used
             ):
                 ages += _ages(provision.text)
@@ -430,13 +430,11 @@ def _defined_child_ages(view: JurisdictionView, units: list[Unit]) -> list[int]:
 
 
 def _ages(text: str) -> list[int]:
-    from .penalties import _to_number, _vocabulary  # the same number words as penalties
-
     ages = []
     for match in AGE_PATTERN.finditer(text):
         try:
-            ages.append(int(_to_number(match.group(1), _vocabulary())))
-        except (KeyError, ValueError):
+            ages.append(int(parse_number(match.group(1))))
+        except ValueError:
             continue
     return ages
 

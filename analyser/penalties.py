@@ -115,6 +115,14 @@ def _to_number(token: str, vocab: _Vocabulary) -> float:
     return float(vocab.numbers[token]) if token in vocab.numbers else float(token)
 
 
+def parse_number(token: str) -> float:
+    """A number written in digits or words ("18", "eighteen"); ``ValueError`` if it is neither."""
+    try:
+        return _to_number(token, _vocabulary())
+    except KeyError as err:
+        raise ValueError(f"not a number: {token!r}") from err
+
+
 def _years_text(years: float) -> str:
     if years == LIFE:
         return "life"

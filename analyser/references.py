@@ -15,10 +15,17 @@ from typing import Any
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
+def _data() -> dict[str, Any]:
+    """``data/references.json``, read once per process (treat as read-only)."""
     data: dict[str, Any] = json.loads(
         resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
     )
+    return data
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
+    data = _data()
     keywords = "|".join(re.escape(k) for k in sorted(data["keywords"], key=len, reverse=True))
     separators = "|".join(re.escape(s) for s in sorted(data["list_separators"], key=len, reverse=True))
     number = data["number"]
@@ -77,9 +84,7 @@ def section_number(label: str) -> str:
 
 @lru_cache(maxsize=1)
 def _title_pattern() -> re.Pattern[str]:
-    data: dict[str, Any] = json.loads(
-        resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
-    )
+    data = _data()
     nouns = "|".join(re.escape(n) for n in data["act_title_nouns"])
     connectors = "|".join(re.escape(c) for c in data["act_title_connectors"])
     word = r"[A-Z][\w()'-]*"
@@ -94,9 +99,7 @@ def act_titles(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def non_operative_headings() -> tuple[str, ...]:
     """Lower-case heading starts of non-operative text (contents, explanatory statements, endnotes)."""
-    data: dict[str, Any] = json.loads(
-        resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
-    )
+    data = _data()
     return tuple(h.lower() for h in data["non_operative_headings"])
 
 
@@ -107,9 +110,7 @@ def is_non_operative(citation: str, heading: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _container_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    data: dict[str, Any] = json.loads(
-        resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
-    )
+    data = _data()
     keywords: dict[str, str] = data["container_keywords"]
     words = "|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True))
     number = r"[0-9]+[A-Z]{0,2}|[IVXLC]+[A-Z]?"
@@ -134,15 +135,18 @@ def referenced_containers(text: str) -> set[tuple[str, str]]:
 @lru_cache(maxsize=1)
 def abbreviations() -> frozenset[str]:
     """Lower-case words that end with a full stop without ending a sentence ("SEC.", "s.", "No.")."""
-    data: dict[str, Any] = json.loads(
-        resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
-    )
+    data = _data()
     return frozenset(data["abbreviations"])
 
 
 @lru_cache(maxsize=1)
 def trafficking_title_words() -> tuple[str, ...]:
-    data: dict[str, Any] = json.loads(
-        resources.files("analyser.data").joinpath("references.json").read_text(encoding="utf-8")
-    )
+    data = _data()
     return tuple(w.lower() for w in data["trafficking_title_words"])
+
+
+@lru_cache(maxsize=1)
+def definition_verbs() -> str:
+    """A regular-expression alternation of the verbs that introduce a meaning ("means", "shall mean")."""
+    verbs = sorted(_data()["definition_verbs"], key=len, reverse=True)
+    return "|".join(re.escape(v) for v in verbs)
