@@ -19,6 +19,16 @@ _TEST_CACHE = __import__("tempfile").mkdtemp(prefix="tipgap-test-cache-")
 os.environ["TIPGAP_CACHE_DIR"] = _TEST_CACHE
 __import__("atexit").register(__import__("shutil").rmtree, _TEST_CACHE, True)
 
+# Property-based tests (hypothesis): a short profile in `make test`, a long one in `make fuzz`
+# (HYPOTHESIS_PROFILE=long). Both are derandomised so a run is reproducible.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("short", max_examples=60, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=5000, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "short"))
+
 
 def require_corpus() -> Path:
     """The shared corpus, or skip with a reason (a user's fresh clone has no ../shared)."""
