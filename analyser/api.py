@@ -17,6 +17,7 @@ import pandas as pd
 
 from .coverage import build_coverage
 from .ingest import Inventory, ingest
+from .isolation import FileLimits
 from .knowledge import Checklist, load_checklist
 from .models import Cell, DocumentResult, Problem, Source
 from .overrides import Override, Review, apply_overrides, draft_override, overrides_csv, read_overrides
@@ -212,6 +213,7 @@ def scan(
     overrides: Path | str | list[Override] | None = None,
     cache: bool | Path | str | None = None,
     scheduler: str | None = None,
+    limits: FileLimits | None = None,
 ) -> ScanResult:
     """Scan a statute folder (one sub-folder per jurisdiction) and code it against the checklist.
 
@@ -225,6 +227,8 @@ def scan(
             the default folder, a folder path, or None/False (the default here) for no cache.
         scheduler: a Dask scheduler address to run the per-document stages on
             (:mod:`analyser.executor`); None runs them here.
+        limits: time and memory limits per file (:class:`analyser.isolation.FileLimits`;
+            defaults when None, ``NO_LIMITS`` to run documents in this process).
 
     Returns:
         A :class:`ScanResult`.
@@ -235,7 +239,7 @@ def scan(
     started = time.monotonic()
     inventory = ingest(Path(path))
     results = run_documents(inventory, jobs=jobs, settings=settings, progress=progress, cache=cache,
-                            scheduler=scheduler)
+                            scheduler=scheduler, limits=limits)
     cells = build_coverage(inventory.jurisdictions, results)
     result = ScanResult(
         input_dir=Path(path),
@@ -256,6 +260,7 @@ def run_documents(
     progress: ProgressHook | None = None,
     cache: bool | Path | str | None = None,
     scheduler: str | None = None,
+    limits: FileLimits | None = None,
 ) -> list[DocumentResult]:
     """Run the per-document stages over every source, in order: cached, serially, in
     processes or on a Dask cluster (see :mod:`analyser.executor`)."""
@@ -265,4 +270,5 @@ def run_documents(
     store = None
     if cache is not None and cache is not False:
         store = ResultCache(None if cache is True else cache, settings)
-    return run_sources(inventory.sources, settings, jobs=jobs, cache=store, scheduler=scheduler, progress=progress)
+    return run_sources(inventory.sources, settings, jobs=jobs, cache=store, scheduler=scheduler, progress=progress,
+                       limits=limits)

@@ -12,6 +12,7 @@ from . import __version__
 from .api import explain_cell, scan
 from .errors import AnalyserError
 from .executor import scale_options, scan_scale_arguments
+from .isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -36,16 +37,26 @@ def cli(verbose: int) -> None:
     help="Reviewer decisions (overrides.csv) to apply; see 'tipgap review'.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
+@click.option(
+    "--file-timeout", default=DEFAULT_TIMEOUT_S, show_default=True, type=click.FloatRange(min=0), metavar="SECONDS",
+    help="Stop and report a file that takes longer than this (0: no limit).",
+)
+@click.option(
+    "--file-memory", default=DEFAULT_MEMORY_MB, show_default=True, type=click.IntRange(min=0), metavar="MB",
+    help="Stop and report a file that needs more memory than this on top of the worker's own (0: no limit).",
+)
 @scale_options  # --no-cache, --cache-dir, --scheduler (analyser/executor.py)
 def scan_command(
     input_dir: Path, out_dir: Path, jobs: int, force: bool, no_ocr: bool, overrides_path: Path | None, quiet: bool,
+    file_timeout: float = DEFAULT_TIMEOUT_S, file_memory: int = DEFAULT_MEMORY_MB,
     no_cache: bool = False, cache_dir: Path | None = None, scheduler: str | None = None,
 ) -> None:
     """Scan INPUT_DIR (one sub-folder per jurisdiction) and write the coverage matrix to --out.
 
     Writes report.html (open it in a browser), coverage.xlsx, results.json, and coverage.csv,
-    evidence.csv, provisions.csv, problems.csv and documents.csv. Files that cannot be read are
-    listed in problems.csv; the scan still completes. A progress bar is shown on a terminal.
+    evidence.csv, provisions.csv, problems.csv and documents.csv. Files that cannot be read, or
+    that exceed the per-file time or memory limit, are listed in problems.csv; the scan still
+    completes. A progress bar is shown on a terminal.
 
     Example:
 
@@ -53,6 +64,7 @@ def scan_command(
         tipgap scan statutes/ --out results/ --jobs 2
         tipgap scan statutes/ --out results/ --overrides overrides.csv
     """
+    from .isolation import FileLimits
     from .pipeline import PipelineSettings
     from .progress import ScanProgress, print_summary
     from .write import check_out_dir
@@ -66,7 +78,7 @@ def scan_command(
         settings = PipelineSettings(ocr=not no_ocr, extract={"ocr": False} if no_ocr else {})
         with ScanProgress(enabled=not quiet) as progress:
             result = scan(input_dir, jobs=jobs, settings=settings, progress=progress.hook, overrides=overrides_path,
-                          **scan_scale_arguments(no_cache, cache_dir, scheduler))
+                          limits=FileLimits(file_timeout, file_memory), **scan_scale_arguments(no_cache, cache_dir, scheduler))
             progress.writing()
             result.write(out_dir, force=force)
     except AnalyserError as err:

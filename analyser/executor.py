@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AnalyserError
+from .isolation import FileLimits, Outcome, run_limited
 from .models import DocumentResult, Source
-from .pipeline import PipelineSettings, process_document
+from .pipeline import PipelineSettings
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def run_sources(
     scheduler: str | None = None,
     progress: ProgressHook | None = None,
     connect_timeout: float | None = None,
+    limits: FileLimits | None = None,
 ) -> list[DocumentResult]:
     """Results of the per-document stages for every source, in order.
 
@@ -70,6 +72,8 @@ def run_sources(
         progress: called as ``progress(source, done, total)`` after each document.
         connect_timeout: seconds to wait for the Dask scheduler (default ``$TIPGAP_DASK_TIMEOUT``,
             else 20).
+        limits: time and memory limits per file (:mod:`analyser.isolation`); defaults when
+            omitted. A file over its limits is reported and its result is not cached.
 
     Raises:
         SchedulerError: the scheduler cannot be used.
@@ -92,40 +96,41 @@ def run_sources(
         done += 1
         if progress:
             progress(source, done, total)
-    for index, result in _run(sources, misses, settings, jobs, scheduler, connect_timeout):
-        results[index] = result
-        if cache is not None:
-            cache.put(result)
+    limits = limits if limits is not None else FileLimits()
+    for index, outcome in _run(sources, misses, settings, jobs, scheduler, connect_timeout, limits):
+        results[index] = outcome.result
+        if cache is not None and outcome.complete:
+            cache.put(outcome.result)
         done += 1
         if progress:
-            progress(result.source, done, total)
+            progress(outcome.result.source, done, total)
     assert all(r is not None for r in results)
     return results  # type: ignore[return-value]
 
 
 def _run(
     sources: Sequence[Source], indices: list[int], settings: PipelineSettings | None, jobs: int,
-    scheduler: str | None, connect_timeout: float,
+    scheduler: str | None, connect_timeout: float, limits: FileLimits,
 ) -> Any:
-    """Yield ``(index, result)`` for the given sources, in any order."""
+    """Yield ``(index, outcome)`` for the given sources, in any order."""
     if not indices:
         return
     if scheduler:
-        yield from _run_dask(sources, indices, settings, scheduler, connect_timeout)
+        yield from _run_dask(sources, indices, settings, scheduler, connect_timeout, limits)
         return
     if jobs == 1 or len(indices) == 1:
         for index in indices:
-            yield index, process_document(sources[index], settings)
+            yield index, run_limited(sources[index], settings, limits)
         return
     from joblib import Parallel, delayed
 
     ordered = sorted(indices, key=lambda i: -sources[i].size)  # largest first
     parallel = Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered", batch_size=1)
-    yield from parallel(delayed(_indexed)(i, sources[i], settings) for i in ordered)
+    yield from parallel(delayed(_indexed)(i, sources[i], settings, limits) for i in ordered)
 
 
-def _indexed(index: int, source: Source, settings: PipelineSettings | None) -> tuple[int, DocumentResult]:
-    return index, process_document(source, settings)
+def _indexed(index: int, source: Source, settings: PipelineSettings | None, limits: FileLimits) -> tuple[int, Outcome]:
+    return index, run_limited(source, settings, limits)
 
 
 # ----------------------------------------------------------------------- Dask
@@ -189,12 +194,12 @@ def worker_fingerprint() -> tuple[str, str]:
 
 def _run_dask(
     sources: Sequence[Source], indices: list[int], settings: PipelineSettings | None, address: str,
-    connect_timeout: float,
+    connect_timeout: float, limits: FileLimits,
 ) -> Any:
     client = connect(address, connect_timeout)
     try:
         ordered = sorted(indices, key=lambda i: -sources[i].size)  # largest first
-        futures = [(i, client.submit(process_document, sources[i], settings, pure=False)) for i in ordered]
+        futures = [(i, client.submit(run_limited, sources[i], settings, limits, pure=False)) for i in ordered]
         for index, future in futures:
             yield index, future.result()
     finally:

@@ -16,7 +16,7 @@ from typing import Any
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 try:  # pdfminer.six moved PDFException between releases
     from pdfminer.pdfexceptions import PDFException
@@ -31,7 +31,7 @@ from .textfiles import TEXT_KINDS, read_text_source
 
 # Exceptions a PDF parser may raise on damaged or hostile input (issue 9).
 PARSER_ERRORS: tuple[type[BaseException], ...] = (
-    PdfminerException, PDFException, PSException, ValueError, TypeError, KeyError,
+    PdfminerException, MalformedPDFException, PDFException, PSException, ValueError, TypeError, KeyError,
     IndexError, AttributeError, AssertionError, ZeroDivisionError, OverflowError,
     struct.error, zlib.error, UnicodeError, RecursionError,
 )
@@ -61,12 +61,16 @@ DEFAULT_OCR_DPI = 300
 DEFAULT_OCR_TIMEOUT_S = 120.0
 DEFAULT_OCR_PSM = 3
 DEFAULT_OCR_MIN_CONFIDENCE = 0.0
+DEFAULT_MAX_PAGE_CHARS = 200_000  # a dense A4 page of statute text holds ~10,000 characters
+DEFAULT_MIN_PAGE_SIDE_PT = 72.0  # one inch: no statute is printed on a smaller page
+DEFAULT_MAX_PAGE_OBJECTS = 500_000  # text, path and image objects; a dense map page has ~100,000
 SUPPORTED_LANGUAGES = ("en",)
 
 _POSITIVE = (
     "x_tolerance_ratio", "y_tolerance", "line_overlap", "header_band", "header_min_pages",
     "header_tolerance_pt", "ocr_position_slack", "note_size_ratio", "column_strip_pt",
-    "min_column_lines", "ocr_dpi", "ocr_timeout_s",
+    "min_column_lines", "ocr_dpi", "ocr_timeout_s", "max_page_chars", "min_page_side_pt",
+    "max_page_objects",
 )
 _FRACTIONS = ("line_overlap", "ocr_header_similarity", "header_band", "header_min_fraction", "note_size_ratio",
               "footnote_min_top", "column_strip_ratio", "column_fill_ratio")
@@ -105,6 +109,9 @@ class ExtractSettings:
     ocr_psm: int = DEFAULT_OCR_PSM
     ocr_min_confidence: float = DEFAULT_OCR_MIN_CONFIDENCE
     supported_languages: tuple[str, ...] = SUPPORTED_LANGUAGES
+    max_page_chars: int = DEFAULT_MAX_PAGE_CHARS  # a page with more characters is skipped and reported
+    min_page_side_pt: float = DEFAULT_MIN_PAGE_SIDE_PT  # a smaller page is skipped and reported
+    max_page_objects: int = DEFAULT_MAX_PAGE_OBJECTS  # a page with more drawing objects is skipped (PDFium)
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -218,6 +225,14 @@ def _check_pdf_bytes(path: Path, size: int) -> None:
         raise ExtractionError(f"not a PDF: the file looks like {sniff_type(head)} despite its .pdf extension")
 
 
+def _declares_encryption(path: Path) -> bool:
+    """Does the trailer (at the end, or the first-page trailer of a linearised file) name /Encrypt?"""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+        handle.seek(max(0, path.stat().st_size - 4096))
+        return b"/Encrypt" in head or b"/Encrypt" in handle.read()
+
+
 def _has_eof_marker(path: Path) -> bool:
     with path.open("rb") as handle:
         handle.seek(max(0, path.stat().st_size - 2048))
@@ -269,6 +284,11 @@ def _extract_pdf(source: Source, settings: ExtractSettings, report: _Reporter) -
     if len(failed) == len(raw_pages):
         state = "truncated" if truncated else "corrupt"
         raise ExtractionError(f"{state} PDF: no page could be parsed ({raw_pages[0].error[:160]})")
+    if _declares_encryption(path):
+        how = "the empty or the configured password" if settings.password else "the empty user password"
+        report.add("info", f"encrypted PDF, opened with {how} (its owner restrictions on copying or printing "
+                           "do not affect the analysis)")
+    _report_skipped(raw_pages, report)
     raw_pages = _ocr_where_needed(path, raw_pages, settings, report)
     chars_layer = sum(p.chars for p in raw_pages)
     pages, stats = layout_pages(raw_pages, settings)
@@ -322,28 +342,40 @@ def _read_text_layer(path: Path, settings: ExtractSettings) -> tuple[str, list[R
     return _clean_title(title), raw_pages, engines
 
 
-def _read_with_pdfplumber(path: Path, settings: ExtractSettings) -> tuple[str, list[RawPage]]:
+def _read_with_pdfplumber(path: Path, settings: ExtractSettings,
+                          only: set[int] | None = None) -> tuple[str, list[RawPage]]:
+    """(metadata title, raw pages) read with pdfplumber; ``only``: 1-based pages to read."""
     pdf = _open_pdf(path, settings)
     try:
-        return _metadata_title(pdf), list(read_pdf_pages(pdf, settings))
+        return _metadata_title(pdf), list(read_pdf_pages(pdf, settings, only))
+    except PARSER_ERRORS as exc:
+        # pdfplumber builds its page list whole, outside read_pdf_pages' per-page guard: one
+        # damaged page object (a /Rotate that is not a number) fails them all (issue 9 fuzzing)
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        raise ExtractionError(_corrupt_message(path, cause)) from exc
     finally:
-        pdf.close()
+        _close_pdf(pdf)
 
 
 def _read_pages_with_pdfplumber(path: Path, settings: ExtractSettings, numbers: set[int]) -> list[RawPage]:
     """Only the given 1-based pages, read with pdfplumber."""
-    pdf = _open_pdf(path, settings)
+    return _read_with_pdfplumber(path, settings, numbers)[1]
+
+
+def _close_pdf(pdf: Any) -> None:
+    """Close a pdfplumber PDF; its ``close`` re-reads a page list that may be what failed."""
     try:
-        return list(read_pdf_pages(pdf, settings, numbers))
-    finally:
         pdf.close()
+    except PARSER_ERRORS:
+        if not getattr(pdf, "stream_is_external", True):
+            pdf.stream.close()
 
 
 def _ocr_where_needed(path: Path, raw_pages: list[RawPage], settings: ExtractSettings, report: _Reporter) -> list[RawPage]:
     """Replace pages without a usable text layer by their OCR reading."""
     from .ocr import TESSERACT_INSTALL_HINT, find_tesseract, ocr_pages
 
-    wanted = [p.number for p in raw_pages if not p.error and p.chars < settings.ocr_min_chars]
+    wanted = [p.number for p in raw_pages if not p.error and not p.skipped and p.chars < settings.ocr_min_chars]
     if not wanted or not settings.ocr:
         if wanted:
             report.add("warning", f"{len(wanted)} of {len(raw_pages)} pages have no text layer and OCR is off")
@@ -364,6 +396,19 @@ def _ocr_where_needed(path: Path, raw_pages: list[RawPage], settings: ExtractSet
     if errors:
         report.add("warning", f"OCR failed on {len(errors)} page(s): " + "; ".join(errors[:3]))
     return [by_number[p.number] for p in raw_pages]
+
+
+def _report_skipped(raw_pages: list[RawPage], report: _Reporter) -> None:
+    """One problem for the pages not read on purpose; an error when that is every page."""
+    skipped = [p for p in raw_pages if p.skipped]
+    if not skipped:
+        return
+    reasons = sorted({p.skipped for p in skipped})
+    why = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} other reasons" if len(reasons) > 3 else "")
+    if len(skipped) == len(raw_pages):
+        raise ExtractionError(f"no readable text: all {len(raw_pages)} pages were skipped ({why})")
+    where = ("page " if len(skipped) == 1 else "pages ") + _ranges([p.number for p in skipped])
+    report.add("warning", f"{len(skipped)} of {len(raw_pages)} pages not read ({where}): {why}")
 
 
 def _no_text_message_pages(pages: list[Page], report: _Reporter) -> str:

@@ -75,8 +75,7 @@ def ingest(input_dir: Path) -> Inventory:
 def _ingest_jurisdiction(folder: Path, inventory: Inventory) -> None:
     jurisdiction = folder.name
     inventory.jurisdictions.append(jurisdiction)
-    seen_hashes: dict[str, str] = {}
-    found = 0
+    candidates: list[Source] = []
     for path, name in _walk(folder, jurisdiction, inventory):
         kind = SUPPORTED_KINDS.get(path.suffix.lower())
         if kind is None:
@@ -90,16 +89,29 @@ def _ingest_jurisdiction(folder: Path, inventory: Inventory) -> None:
         except OSError as err:
             inventory.problems.append(Problem(jurisdiction, name, "error", f"unreadable file: {err.strerror}"))
             continue
-        if digest in seen_hashes:
+        candidates.append(Source(jurisdiction, path.resolve(), name, kind, digest, size))
+    keepers = _originals(candidates)
+    for source in candidates:
+        original = keepers[source.sha256]
+        if original is source:
+            inventory.sources.append(source)
+        else:
             inventory.problems.append(
-                Problem(jurisdiction, name, "warning", f"skipped: duplicate of {seen_hashes[digest]} (same bytes)")
+                Problem(jurisdiction, source.name, "warning", f"skipped: duplicate of {original.name} (same bytes)")
             )
-            continue
-        seen_hashes[digest] = name
-        inventory.sources.append(Source(jurisdiction, path.resolve(), name, kind, digest, size))
-        found += 1
-    if found == 0:
+    if not candidates:
         inventory.problems.append(Problem(jurisdiction, "", "warning", "jurisdiction folder has no readable statute files"))
+
+
+def _originals(sources: list[Source]) -> dict[str, Source]:
+    """For each content hash, the file to read: the shortest name, then the first in order, so
+    that "act.pdf" is read and "act (1).pdf" or "copy of act.pdf" is reported as its duplicate."""
+    keepers: dict[str, Source] = {}
+    for source in sources:
+        kept = keepers.get(source.sha256)
+        if kept is None or len(source.name) < len(kept.name):
+            keepers[source.sha256] = source
+    return keepers
 
 
 def _walk(folder: Path, jurisdiction: str, inventory: Inventory) -> list[tuple[Path, str]]:

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .pdftext import RawPage, Word
+from .pdftext import RawPage, Word, page_size_problem, too_many_chars
 
 if TYPE_CHECKING:
     from .extract import ExtractSettings
@@ -107,12 +107,22 @@ def read_page(page: Any, number: int, settings: ExtractSettings) -> RawPage:
     rotation = page.get_rotation() % 360
     width, height = (right - left, top - bottom) if rotation in (0, 180) else (top - bottom, right - left)
     transform = _Transform(left, bottom, right, top, rotation)
+    too_small = page_size_problem(width, height, settings)
+    if too_small:
+        return RawPage(number, float(width), float(height), skipped=too_small)
+    objects = pdfium_c.FPDFPage_CountObjects(page.raw)
+    if objects > settings.max_page_objects:
+        return RawPage(number, float(width), float(height), skipped=(
+            f"{objects:,} drawing objects on one page, over the limit of {settings.max_page_objects:,} "
+            "(a malformed or hostile page; raise max_page_objects to read it)"))
     textpage = page.get_textpage()
     try:
         raw = textpage.raw
         count = pdfium_c.FPDFText_CountChars(raw)
         if count <= 0:
             return RawPage(number, float(width), float(height), [], 0)
+        if count > settings.max_page_chars:
+            return RawPage(number, float(width), float(height), chars=count, skipped=too_many_chars(settings))
         text = _page_text(raw, count)
         words = _words(raw, text, transform, settings)
     finally:

@@ -80,7 +80,8 @@ class RawPage:
     words: list[Word] = field(default_factory=list)
     chars: int = 0  # non-space characters on the text layer
     ocr: bool = False
-    error: str = ""
+    error: str = ""  # the page could not be parsed (another engine may try it)
+    skipped: str = ""  # the page was deliberately not read (too small, too many characters): why
 
 
 @dataclass(frozen=True)
@@ -139,11 +140,29 @@ def read_pdf_pages(pdf: Any, settings: ExtractSettings, only: set[int] | None = 
             page.close()
 
 
+def page_size_problem(width: float, height: float, settings: ExtractSettings) -> str:
+    """Why a page is too small to hold statute text, or "" when it is not."""
+    if min(width, height) >= settings.min_page_side_pt:
+        return ""
+    return f"smaller than {settings.min_page_side_pt:g} pt on a side (e.g. {width:.0f} x {height:.0f} pt), not a statute page"
+
+
+def too_many_chars(settings: ExtractSettings) -> str:
+    """Why a page with more characters than ``settings.max_page_chars`` is not read."""
+    return (f"more than {settings.max_page_chars:,} characters on one page (a malformed or hostile page; "
+            "raise max_page_chars to read it)")
+
+
 def _read_page(page: Any, number: int, settings: ExtractSettings) -> RawPage:
     """Words of one pdfplumber page, fake-bold duplicates removed."""
     from pdfplumber.utils.text import extract_words
 
+    too_small = page_size_problem(float(page.width), float(page.height), settings)
+    if too_small:
+        return RawPage(number, float(page.width), float(page.height), skipped=too_small)
     chars = page.chars
+    if len(chars) > settings.max_page_chars:
+        return RawPage(number, float(page.width), float(page.height), chars=len(chars), skipped=too_many_chars(settings))
     found = extract_words(
         dedupe_chars(chars, settings.dedupe_tolerance),
         x_tolerance_ratio=settings.x_tolerance_ratio,

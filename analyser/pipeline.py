@@ -61,12 +61,16 @@ def resolve_model(model: str) -> TagModel | None:
     return cached_model(str(Path(model)))
 
 
-def process_document(source: Source, settings: PipelineSettings | None = None) -> DocumentResult:
+def process_document(
+    source: Source, settings: PipelineSettings | None = None, *, raise_memory_error: bool = False,
+) -> DocumentResult:
     """Extract, segment and tag one source file.
 
     Args:
         source: the file, as the ingest stage found it.
         settings: per-document settings; defaults when omitted.
+        raise_memory_error: let ``MemoryError`` through (a child process under a memory limit
+            reports it itself, so that the incomplete result is not cached).
 
     Returns:
         A :class:`DocumentResult`; a file that cannot be read gives a result with no
@@ -93,9 +97,19 @@ def process_document(source: Source, settings: PipelineSettings | None = None) -
             tags=tuple(tags),
             problems=tuple(problems),
         )
-    except (AnalyserError, MemoryError, RecursionError, ValueError, OSError) as err:
+    except MemoryError:
+        if raise_memory_error:
+            raise
+        problems.append(Problem(source.jurisdiction, source.name, "error", "ran out of memory processing the file"))
+        return _empty(source, problems)
+    except (AnalyserError, RecursionError, ValueError, OSError) as err:
         log.debug("processing %s failed", source.path, exc_info=True)
         problems.append(Problem(source.jurisdiction, source.name, "error", f"could not process the file: {err}"))
+        return _empty(source, problems)
+    except Exception as err:  # noqa: BLE001 -- a parser bug on one file must not stop the batch
+        log.warning("unexpected error processing %s", source.path, exc_info=True)
+        problems.append(Problem(source.jurisdiction, source.name, "error",
+                                f"could not process the file (unexpected {type(err).__name__}: {err})"))
         return _empty(source, problems)
 
 

@@ -1,18 +1,21 @@
 """Stage 6: write the outputs, atomically and deterministically.
 
 Everything is first written into a fresh sibling folder of ``OUT_DIR``; only when every
-file is complete does that folder replace ``OUT_DIR`` (two renames). An interrupted scan
-therefore never leaves a half-written CSV, and a previous ``OUT_DIR`` stays intact until
-the new one is whole. CSVs use ``\\n`` line ends and a fixed row order, so the same input
+file is complete does that folder replace ``OUT_DIR`` (one atomic exchange on Linux, else two
+renames). An interrupted or killed scan therefore never leaves a half-written CSV, and a
+previous ``OUT_DIR`` stays intact until the new one is whole; the staging folders of killed
+scans are removed by the next one. CSVs use ``\\n`` line ends and a fixed row order, so the same input
 gives byte-identical files.
 """
 
 from __future__ import annotations
 
 import csv
+import ctypes
 import io
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -55,7 +58,8 @@ def write_outputs(out_dir: Path, files: dict[str, bytes | Callable[[Path], None]
     check_out_dir(out_dir, force)
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
+    _remove_stale_staging(parent, out_dir.name)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-{os.getpid()}-", dir=parent))
     try:
         for name, content in sorted(files.items()):
             target = staging / name
@@ -72,8 +76,13 @@ def write_outputs(out_dir: Path, files: dict[str, bytes | Callable[[Path], None]
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
+    """Make ``staging`` the new ``out_dir``: one atomic exchange where Linux offers it, so that
+    there is no instant at which ``out_dir`` is missing; else two renames."""
     if not out_dir.exists():
         os.replace(staging, out_dir)
+        return
+    if _exchange(staging, out_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
     os.rmdir(retired)
@@ -84,6 +93,44 @@ def _swap(staging: Path, out_dir: Path) -> None:
         os.replace(retired, out_dir)  # put the previous output back
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2  # renameat2 flag (Linux >= 3.15)
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with ``renameat2(RENAME_EXCHANGE)``; False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def _remove_stale_staging(parent: Path, name: str) -> None:
+    """Remove the staging and retired folders that killed scans left beside ``OUT_DIR``."""
+    for leftover in parent.glob(f".{name}.new-*"):
+        pid = leftover.name[len(f".{name}.new-"):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in parent.glob(f".{name}.old-*"):
+        if (parent / name).exists():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fsync_dir(path: Path) -> None:

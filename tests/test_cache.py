@@ -76,7 +76,7 @@ def test_warm_scan_reuses_results_and_outputs_are_identical(statutes: Path, tmp_
     def boom(*args: object) -> None:
         raise AssertionError("a cached document was processed again")
 
-    monkeypatch.setattr(analyser.executor, "process_document", boom)
+    monkeypatch.setattr(analyser.executor, "run_limited", boom)
     warm = scan(statutes, cache=store)
     assert warm.output_files() == cold.output_files()
     monkeypatch.undo()
