@@ -17,6 +17,7 @@ from .models import Problem, Source
 
 SUPPORTED_KINDS = {".pdf": "pdf", ".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 HASH_CHUNK = 1 << 20
+OUTSIDE_MESSAGE = "skipped: symbolic link to a file or folder outside INPUT_DIR (copy the file in to scan it)"
 MAX_DEPTH = 8  # sub-folder depth below a jurisdiction folder; guards against deep trees
 
 
@@ -61,8 +62,10 @@ def ingest(input_dir: Path) -> Inventory:
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            _ingest_jurisdiction(entry, inventory)
+        if outside(entry, root):
+            inventory.problems.append(Problem(entry.name, "", "warning", OUTSIDE_MESSAGE))
+        elif entry.is_dir():
+            _ingest_jurisdiction(entry, inventory, root)
         else:
             inventory.problems.append(
                 Problem("", entry.name, "warning", "skipped: files must sit in a jurisdiction sub-folder")
@@ -72,11 +75,11 @@ def ingest(input_dir: Path) -> Inventory:
     return inventory
 
 
-def _ingest_jurisdiction(folder: Path, inventory: Inventory) -> None:
+def _ingest_jurisdiction(folder: Path, inventory: Inventory, root: Path) -> None:
     jurisdiction = folder.name
     inventory.jurisdictions.append(jurisdiction)
     candidates: list[Source] = []
-    for path, name in _walk(folder, jurisdiction, inventory):
+    for path, name in _walk(folder, jurisdiction, inventory, root):
         kind = SUPPORTED_KINDS.get(path.suffix.lower())
         if kind is None:
             inventory.problems.append(
@@ -114,8 +117,20 @@ def _originals(sources: list[Source]) -> dict[str, Source]:
     return keepers
 
 
-def _walk(folder: Path, jurisdiction: str, inventory: Inventory) -> list[tuple[Path, str]]:
-    """Files below ``folder`` in sorted order, without following symbolic-link loops."""
+def outside(path: Path, root: Path) -> bool:
+    """Is ``path`` a symbolic link that leads out of the input folder ``root``?"""
+    if not path.is_symlink():
+        return False
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop: reported where it is walked
+        return False
+
+
+def _walk(folder: Path, jurisdiction: str, inventory: Inventory, root: Path) -> list[tuple[Path, str]]:
+    """Files below ``folder`` in sorted order, without following symbolic-link loops or links
+    that lead out of the input folder (a shared or unpacked folder must not make the scan
+    read, and quote in its outputs, files elsewhere on the machine)."""
     files: list[tuple[Path, str]] = []
     visited: set[tuple[int, int]] = set()
 
@@ -145,7 +160,9 @@ def _walk(folder: Path, jurisdiction: str, inventory: Inventory) -> list[tuple[P
             if child.name.startswith("."):
                 continue
             name = _relative(child, folder)
-            if child.is_symlink() and not child.exists():
+            if outside(child, root):
+                inventory.problems.append(Problem(jurisdiction, name, "warning", OUTSIDE_MESSAGE))
+            elif child.is_symlink() and not child.exists():
                 inventory.problems.append(Problem(jurisdiction, name, "error", "broken or looping symbolic link"))
             elif child.is_dir():
                 visit(child, depth + 1)

@@ -1,8 +1,10 @@
 """``coverage.xlsx`` (for spreadsheet users) and ``results.json`` (for other programs).
 
 The workbook has a colour-coded matrix (items as columns, as in ``coverage.csv``) and one sheet
-per table: the cells in long format, the evidence, the provisions, the documents, the problems
-and the checklist. Header rows are frozen and filterable. Excel holds at most 32,767
+per table: the cells in long format, the evidence, the tagged provisions (those that carry a
+checklist tag; every provision of a statute book is in ``provisions.csv``, which a spreadsheet
+of hundreds of thousands of rows would only slow down), the documents, the problems and the
+checklist. Header rows are frozen and filterable. Excel holds at most 32,767
 characters in a cell; longer provision texts are cut and the cell says so.
 
 Both files are deterministic: the same scan gives the same bytes (the workbook's timestamps
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     from .api import ScanResult
 
 EXCEL_CELL_MAX = 32_767
+TAGS_COLUMN = PROVISION_COLUMNS.index("tags")
 FILLS = {"met": "D3F2DC", "partial": "FDEEB5", "not_found": "F9DADA"}
 FONTS = {"met": "1A7F37", "partial": "8A6100", "not_found": "A02020"}
 HEADER_FILL = PatternFill("solid", fgColor="EEF1F4")
@@ -118,7 +121,8 @@ def xlsx_bytes(result: ScanResult) -> bytes:
     table_sheet(wb, "Cells", ("jurisdiction", "number", "item", "title", "status", "confidence", "reviewed", "reason",
                               "recommendation", "evidence"), long_rows)
     table_sheet(wb, "Evidence", EVIDENCE_COLUMNS, evidence_rows(result.cells, cl))
-    table_sheet(wb, "Provisions", PROVISION_COLUMNS, provision_rows(result.results))
+    table_sheet(wb, "Tagged provisions", PROVISION_COLUMNS,
+                (row for row in provision_rows(result.results) if row[TAGS_COLUMN]))
     table_sheet(wb, "Documents", DOCUMENT_COLUMNS, document_rows(result.results))
     table_sheet(wb, "Problems", PROBLEM_COLUMNS, problem_rows(result.problem_list))
     table_sheet(wb, "Checklist", ("number", "id", "title", "question", "met", "partial", "sources", "recommendation"),

@@ -74,3 +74,19 @@ def test_input_must_be_a_folder_with_jurisdictions(tmp_path):
         ingest(tmp_path / "nope")
     with pytest.raises(AnalyserError, match="no jurisdiction sub-folders"):
         ingest(tmp_path)
+
+
+def test_links_out_of_the_input_folder_are_not_followed(tmp_path):
+    """A shared or unpacked folder must not make the scan read (and quote) files elsewhere."""
+    inside = tmp_path / "in"
+    _write(inside / "AAA" / "act.txt")
+    _write(tmp_path / "elsewhere" / "secret.txt", "Section 1. Not part of the input.\n")
+    os.symlink(tmp_path / "elsewhere" / "secret.txt", inside / "AAA" / "secret.txt")
+    os.symlink(tmp_path / "elsewhere", inside / "AAA" / "more")
+    os.symlink(tmp_path / "elsewhere", inside / "BBB")
+    os.symlink(inside / "AAA" / "act.txt", inside / "AAA" / "alias.txt")  # inside: followed
+    inventory = ingest(inside)
+    assert [s.name for s in inventory.sources] == ["act.txt"]
+    outside = {(p.jurisdiction, p.document) for p in inventory.problems if "outside INPUT_DIR" in p.message}
+    assert outside == {("AAA", "secret.txt"), ("AAA", "more"), ("BBB", "")}
+    assert any(p.document == "alias.txt" and "duplicate of act.txt" in p.message for p in inventory.problems)

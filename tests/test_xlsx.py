@@ -22,7 +22,8 @@ def workbook(workbook_bytes):
 
 
 def test_sheets_and_frozen_panes(workbook):
-    assert workbook.sheetnames[:7] == ["Matrix", "Cells", "Evidence", "Provisions", "Documents", "Problems", "Checklist"]
+    assert workbook.sheetnames[:7] == ["Matrix", "Cells", "Evidence", "Tagged provisions", "Documents", "Problems",
+                                           "Checklist"]
     assert workbook["Matrix"].freeze_panes == "B2"
     for name in workbook.sheetnames[1:]:
         assert workbook[name].freeze_panes == "A2", name
@@ -44,10 +45,12 @@ def test_evidence_and_provisions_sheets_hold_every_row(sample_scan, workbook):
     evidence = workbook["Evidence"]
     assert evidence.max_row - 1 == len(sample_scan.evidence)
     assert [c.value for c in evidence[1]] == list(sample_scan.evidence.columns)
-    provisions = workbook["Provisions"]
-    assert provisions.max_row - 1 == len(sample_scan.provisions)
+    provisions = workbook["Tagged provisions"]
+    tagged = sample_scan.provisions[sample_scan.provisions["tags"] != ""]
+    assert 0 < len(tagged) < len(sample_scan.provisions)
+    assert provisions.max_row - 1 == len(tagged)
     ids = [c.value for c in provisions["I"][1:]]
-    assert ids == list(sample_scan.provisions["provision_id"])
+    assert ids == list(tagged["provision_id"])
     assert isinstance(evidence.cell(row=2, column=6).value, int)  # page numbers are numbers
 
 
