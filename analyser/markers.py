@@ -2,11 +2,17 @@
 
 One pass over the lines of ``Document.text``. Each line is tested against the
 patterns of ``numbering.json`` in a fixed order (quoted inserted text, elision,
-contents, enacting words, containers, sections, enumerators, definitions). The scan
-keeps only the state that decides whether a candidate is real: the last section
-number (numbers must increase, so a wrapped '12 months' or a cross-reference is not
-a section), whether a table of contents is open, and whether the current section
-holds definitions or amending text.
+contents, enacting words, containers, sections, Explanations, enumerators,
+definitions). The scan keeps only the state that decides whether a candidate is real:
+the last section number (numbers must increase, so a wrapped '12 months' is not a
+section), whether a table of contents is open, and whether the current section holds
+definitions or amending text.
+
+PDF lines wrap anywhere, so the line before a candidate matters: a line that ends
+inside a cross-reference ('... under subsection') makes the '(2)' that opens the next
+line part of it; an unquoted defined term starts a definition only after a line that
+ends a unit; and a mark records whether a lead-in line ('... includes:') comes before
+it, so that the nesting step may let its list restart.
 """
 
 from __future__ import annotations
@@ -24,8 +30,13 @@ STYLE_WEIGHT = {"section_word": 3, "article": 3, "sign": 3, "number_dot": 1, "nu
 SECONDARY_STYLES = {"number_space": ("number_bare",)}
 MAX_INLINE_STARTS = 3
 MAX_BARE_GAP = 3
-_TERMINAL = re.compile(r"(?:[.;:\u2014\u2013-]|\b(?:and|or))\s*$")
+# A line that ends a sentence or a list item. 'and'/'or' count only after punctuation
+# ('(a) sells; or'): a PDF line that ends '... section 487.055 or' is cut mid-sentence.
+_TERMINAL = re.compile(r"(?:[.;:\u2014\u2013-]|[;,]\s*(?:and|or))\s*$")
 _WORD = re.compile(r"[A-Za-z]+")
+_BRACKETED = re.compile(r"\(([\w.]{1,6})\)")
+_HEADING_WORD = re.compile(r"[^\W\d_]{3}")  # a heading has a word of three letters or more
+ENUM_MARKS = ("enum", "definition", "elision")
 
 
 @dataclass
@@ -52,6 +63,7 @@ class Mark:
     end: int = -1  # leaf marks (elision) end here
     line: int = -1  # index of the line
     term: str = ""  # defined term of a numbered definition
+    lead_in: bool = False  # an enumerator after a finished sentence or lead-in ('... includes:')
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -104,9 +116,11 @@ class Scanner:
         self.contents_nums: set[str] = set()
         self.quote_left = 0
         self.def_context = False
+        self.def_intro = -1  # index of the line that opened the definitions
         self.amending = False
         self.seen_section = False
         self.previous = ""  # text of the previous non-blank line
+        self.previous_index = -1  # its index
         self.previous_blank = True  # the line just before is blank (a paragraph break)
         self.consumed = -1  # index of the last line used by a mark (no lookback past it)
 
@@ -117,7 +131,7 @@ class Scanner:
         for index, line in enumerate(self.lines):
             if line.text:
                 self._line(index, line)
-                self.previous = line.text
+                self.previous, self.previous_index = line.text, index
             self.previous_blank = not line.text
         return self.marks
 
@@ -131,11 +145,11 @@ class Scanner:
             self._in_quote(text)
             return
         for handler in (self._elision, self._contents, self._enacting, self._container,
-                        self._section, self._enumerator, self._definition):
+                        self._section, self._explanation, self._enumerator, self._definition):
             if handler(i, line):
                 return
         if self.seen_section and definitions.opens_definitions(self.n, text):
-            self.def_context = True
+            self.def_context, self.def_intro = True, i
         if self.seen_section and amendments.in_amending_context(self.n, text):
             self.amending = True
 
@@ -166,24 +180,43 @@ class Scanner:
             return True
         if not self.in_contents:
             return False
-        if self.n.line_patterns["contents_entry"].regex.match(text):
-            self.contents_paged = True
-            return True
-        if self._ends_contents(text):
+        entry = self.n.line_patterns["contents_entry"].regex.match(text)
+        body = text[:entry.start("page")].rstrip(" \t_*") if entry else text
+        if not entry and self._ends_contents(i, body):
             self.in_contents = False
             return False
-        match = self._style_match(text)
-        if match:
-            self.contents_nums.add(match.group("num"))
+        self.contents_paged = self.contents_paged or bool(entry)
+        key = self._contents_key(body)
+        if key:
+            self.contents_nums.add(key)
         return True
 
-    def _ends_contents(self, text: str) -> bool:
+    def _contents_key(self, text: str) -> str:
+        """'pt:Part I' or 's:12' for a line that names a container or a section, else ''."""
+        found = self._container_match(text)
+        if found:
+            return f"{found[0]}:{found[1].group('num') or ''}".lower()
+        match = self._style_match(text)
+        return f"s:{match.group('num')}" if match else ""
+
+    def _ends_contents(self, i: int, text: str) -> bool:
+        """Contents end at the enacting words or where a listed heading comes again; after
+        entries with page numbers, also at a heading whose next line is no entry (ComLaw
+        contents give page numbers to Parts only, so '1 Short title' may be an entry)."""
         if self.n.line_patterns["enacting"].regex.match(text):
             return True
-        if self.contents_paged and (self._container_match(text) or self._style_match(text)):
-            return True
-        match = self._style_match(text)
-        return bool(match and match.group("num") in self.contents_nums)
+        key = self._contents_key(text)
+        if not key:
+            return False
+        return key in self.contents_nums or (self.contents_paged and not self._entry_follows(i))
+
+    def _entry_follows(self, i: int) -> bool:
+        """The next non-blank line looks like a contents entry (a heading or a paged line)."""
+        for line in self.lines[i + 1:]:
+            if line.text:
+                return bool(self.n.line_patterns["contents_entry"].regex.match(line.text)
+                            or self._contents_key(line.text))
+        return False
 
     def _enacting(self, i: int, line: Line) -> bool:
         if self.seen_section or not self.n.line_patterns["enacting"].regex.match(line.text):
@@ -247,7 +280,7 @@ class Scanner:
 
     def _section(self, i: int, line: Line) -> bool:
         match = self._style_match(line.text)
-        if not match or not self._plausible(match, line.text):
+        if not match or not self._plausible(match, line.text, i):
             return False
         num = match.group("num")
         pattern = self.n.section_styles[self.style]
@@ -260,9 +293,11 @@ class Scanner:
         rest = match.groupdict().get("rest")
         body_offset = line.lead + (match.start("rest") if rest is not None else len(line.text))
         self._section_heading(i, mark, rest or "", body_offset)
-        self._lookback(i, mark, floor)
+        if pattern.meta.get("heading_above"):
+            self._lookback(i, mark, floor)
         self.last_num, self.reset_allowed, self.seen_section = _range_ends(num)[1], False, True
         self.def_context = definitions.opens_definitions(self.n, mark.heading)
+        self.def_intro = i
         self.amending = amendments.in_amending_context(self.n, mark.heading + " " + line.text)
         return True
 
@@ -275,18 +310,19 @@ class Scanner:
             template = "s. {num}"
         return template.format(kw=kw, num=match.group("num"), suffix=suffix)
 
-    def _plausible(self, match: re.Match[str], text: str) -> bool:
+    def _plausible(self, match: re.Match[str], text: str, i: int) -> bool:
         """Numbers must go up (within ``max_gap``) unless a container allows a restart."""
         first, last = _range_ends(match.group("num"))
         rest = (match.groupdict().get("rest") or "").strip()
         if self.in_contents and self.n.line_patterns["contents_entry"].regex.match(text):
             return False
-        if self._continuation(rest):
+        if self._continuation(rest) or self._wrapped_reference(rest, bare_noun_only=True):
             return False
         bare = match.re is not self.n.section_styles[self.style].regex
         if bare:
             return self.last_num is not None and follows(self.last_num, first) and (
-                integer_part(first) - integer_part(self.last_num) <= MAX_BARE_GAP)
+                integer_part(first) - integer_part(self.last_num) <= MAX_BARE_GAP
+            ) and self._note_follows(i)
         if self.last_num is None or self.reset_allowed and not follows(self.last_num, first):
             return True
         if match.groupdict().get("suffix") and first == self.last_num:
@@ -295,9 +331,48 @@ class Scanner:
             self.reset_allowed or integer_part(first) - integer_part(self.last_num) <= self.max_gap)
 
     def _continuation(self, rest: str) -> bool:
+        """A number whose line goes on with 'of', 'and', ... after an unfinished line."""
         word = _WORD.match(rest)
         return bool(word and word.group(0) in self.n.continuation_words
                     and not self.previous_blank and not _TERMINAL.search(self.previous))
+
+    def _wrapped_reference(self, rest: str, label: str = "", bare_noun_only: bool = False) -> bool:
+        """The previous line ends inside a cross-reference, so the number or ``label`` that
+        opens this line belongs to it: '... under subsection\n(2)', 'paragraphs (a), (b)
+        or\n(c)'. Lines wrap only at spaces, so after a number or label the reference
+        goes on only past a conjunction or comma, and only with a label of the same kind:
+        'subject to subsection (4),\n(a) an order' starts a paragraph."""
+        if self.previous_blank or self._previous_is_heading():
+            return False
+        tail = self.n.line_patterns["cross_reference_tail"].regex.search(self.previous)
+        if not tail:
+            return False
+        if not (tail.group("num") or tail.group("labels")):
+            return True
+        if bare_noun_only or not tail.group("joint"):
+            return False
+        labels = _BRACKETED.findall((tail.group("num") or "") + tail.group("labels"))
+        return bool(labels) and _label_class(labels[-1]) == _label_class(label)
+
+    def _previous_is_heading(self) -> bool:
+        """The previous line heads this unit: a section's or container's own line, or a
+        heading-like line after a finished sentence ('Tabling of proposed regulations')."""
+        if self.consumed == self.previous_index and self.marks and self.marks[-1].kind not in ENUM_MARKS:
+            return True
+        return self._heading_like(self.previous) and self._starts_paragraph(
+            self.previous_index, self.consumed)
+
+    def _after_unit_end(self) -> bool:
+        """The previous line ends a unit, is blank, or opened the definitions ('In this Act,')."""
+        return (self.previous_blank or self.def_intro == self.previous_index
+                or bool(self.n.line_patterns["unit_end"].regex.search(self.previous)))
+
+    def _note_follows(self, i: int) -> bool:
+        """The next non-blank line is an editorial note ('[Repealed, ...]')."""
+        for line in self.lines[i + 1:i + 3]:
+            if line.text:
+                return bool(self.n.line_patterns["bracket_note"].regex.match(line.text))
+        return False
 
     def _section_heading(self, i: int, mark: Mark, rest: str, body_offset: int) -> None:
         rest = rest.strip()
@@ -325,7 +400,7 @@ class Scanner:
             if not found:
                 return
             name, match = found
-            self._add_enum(i, offset, name, match, stripped)
+            self._add_enum(i, offset, name, match, stripped, lead_in=True)
             body = stripped[match.end():]
             offset += match.end()
 
@@ -353,8 +428,11 @@ class Scanner:
         return bool(_TERMINAL.search(self.lines[k].text)) or self._heading_like(self.lines[k].text)
 
     def _heading_like(self, text: str) -> bool:
+        """Short, capitalised, not ending a sentence, with a word: 'Offence of trafficking',
+        'PRELIMINARY'; not 'R.S., c. C-34, s. 1' (a history note) nor 'I' (a bare number)."""
         return (len(text) <= self.max_heading and text[0].isupper()
-                and not text.endswith((".", ",", ";", ":", "\u2014", "-"))
+                and not text.endswith((".", ",", ";", ":", "\u2014", "\u2013", "-"))
+                and bool(_HEADING_WORD.search(text))
                 and not self.n.line_patterns["contents_entry"].regex.match(text))
 
     # -- enumerators and definitions -----------------------------------------------
@@ -374,28 +452,41 @@ class Scanner:
         if not found:
             return False
         name, match = found
-        if self._continuation(line.text[match.end():].strip()):
+        if self._wrapped_reference(line.text[match.end():].strip(), match.group("label")):
             return False
         floor = self.consumed
-        mark = self._add_enum(i, line.lead, name, match, line.text)
+        lead_in = self.previous_blank or bool(
+            self.n.line_patterns["lead_in"].regex.search(self.previous))
+        mark = self._add_enum(i, line.lead, name, match, line.text, lead_in)
         if mark.type == "num" and self.tradition != "us":
             self._lookback(i, mark, floor)
         if definitions.opens_definitions(self.n, line.text):
-            self.def_context = True
+            self.def_context, self.def_intro = True, i
         return True
 
-    def _add_enum(self, i: int, offset: int, name: str, match: re.Match[str], text: str) -> Mark:
+    def _add_enum(self, i: int, offset: int, name: str, match: re.Match[str], text: str,
+                  lead_in: bool) -> Mark:
         label = match.group("label")
         kind_type = name if name in ("rparen", "dot") else _label_type(label)
         term = definitions.quoted_term(self.n, text[match.end():].strip())
-        mark = Mark(offset, "definition" if term else "enum", type=kind_type, label=label, term=term)
+        mark = Mark(offset, "definition" if term else "enum", type=kind_type, label=label,
+                    term=term, lead_in=lead_in)
         return self._add(mark, i)
+
+    def _explanation(self, i: int, line: Line) -> bool:
+        """'Explanation 1.—...' / 'Illustrations.': an unnumbered unit inside the section."""
+        match = self.n.line_patterns["explanation"].regex.match(line.text)
+        if not self.seen_section or not match:
+            return False
+        label = f"{match.group('kw').capitalize()} {match.group('num') or ''}".strip()
+        self._add(Mark(line.lead, "explanation", type="explanation", label=label, prefix="expl"), i)
+        return True
 
     def _definition(self, i: int, line: Line) -> bool:
         if not self.seen_section:
             return False
         term = definitions.quoted_term(self.n, line.text)
-        if not term and self.def_context:
+        if not term and self.def_context and self._after_unit_end():
             term = definitions.plain_term(self.n, line.text)
         if not term:
             return False
@@ -407,6 +498,11 @@ def _range_ends(num: str) -> tuple[str, str]:
     """First and last number of '86 to 88' (or of a single number)."""
     parts = num.split()
     return parts[0], parts[-1]
+
+
+def _label_class(label: str) -> str:
+    """'num', 'lower' or 'upper': the kind of a label, roman numerals counted as letters."""
+    return "num" if label[:1].isdigit() else "lower" if label[:1].islower() else "upper"
 
 
 def _label_type(label: str) -> str:

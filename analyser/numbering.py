@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from analyser.errors import DataFileError
@@ -50,6 +51,7 @@ class Numbering:
     definition_stop_words: tuple[str, ...]
     kinds: dict[str, dict[str, str]]
     traditions: dict[str, str]
+    letter_order: dict[str, str]
 
 
 def expand(regex: str, fragments: dict[str, str], depth: int = 0) -> str:
@@ -110,6 +112,7 @@ def load_numbering(path: Path = NUMBERING_PATH) -> Numbering:
             definition_stop_words=tuple(data["definitions"]["stop_words"]),
             kinds={k: v for k, v in data["kinds"].items() if not k.startswith("#")},
             traditions={k: v for k, v in data["traditions"].items() if not k.startswith("#")},
+            letter_order={k: v for k, v in data["letter_order"].items() if not k.startswith("#")},
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DataFileError(f"cannot load numbering data {path}: {exc}") from exc
@@ -159,15 +162,29 @@ def to_roman(value: int) -> str:
     return "".join(out)
 
 
+def label_base(label: str) -> tuple[str, str]:
+    """An inserted label split into base and insertion digits: 'c.1' -> ('c', '1').
+
+    Canadian acts insert units between existing ones with a dotted number
+    ((b.1), (ii.1), (1.01)); they take the type and the place of their base. The digits
+    are a decimal fraction: (1.01) comes before (1.1), so they compare as strings.
+    """
+    base, _, number = label.partition(".")
+    return (base, number) if number.isdigit() else (label, "")
+
+
 def roman_successor(label: str) -> str:
-    """The roman numeral after ``label``, in the same case."""
-    nxt = to_roman(roman_value(label) + 1)
-    return nxt.upper() if label.isupper() else nxt
+    """The roman numeral after ``label`` (or after its base: 'iv.1' -> 'v'), in the same case."""
+    base = label_base(label)[0]
+    nxt = to_roman(roman_value(base) + 1)
+    return nxt.upper() if base.isupper() else nxt
 
 
 def letter_successor(label: str) -> set[str]:
     """Labels that may follow letter ``label``: 'h'->'i', 'z'->'aa', 'bb'->'cc'; an
-    inserted label ('ba', 'aa') may follow too, so the same letter doubled counts."""
+    inserted label ('ba', 'aa') may follow too, so the same letter doubled counts.
+    An inserted label 'c.1' is followed by what follows 'c'."""
+    label = label_base(label)[0]
     if not label or not label.isalpha():
         return set()
     last = label[-1]
@@ -177,6 +194,30 @@ def letter_successor(label: str) -> set[str]:
         step = chr(ord(last) + 1)
         nxt = {label[:-1] + step, step * len(label)}
     return nxt | {label + ("a" if label.islower() else "A")}
+
+
+def label_follows(kind: str, previous: str, label: str,
+                  letter_order: Mapping[str, str] | None = None) -> bool:
+    """True if enumerator ``label`` may come after its sibling ``previous`` of type ``kind``.
+
+    Siblings go up: (2) after (1), (1.1) after (1), (b) after (a), (aa) after (z), (v)
+    after (iv.1). A label that goes back or repeats is a cross-reference cut by a line
+    end ('... under subsection\n(1) may ...'), not a new unit. ``letter_order`` places
+    letters outside a-z (Vietnamese 'đ' after 'd'; see ``numbering.json``).
+    """
+    (base, inserted), (old_base, old_inserted) = label_base(label), label_base(previous)
+    if base == old_base:
+        return inserted > old_inserted
+    if kind in ("roman", "uroman") and is_roman(base) and is_roman(old_base):
+        return roman_value(base) > roman_value(old_base)
+    if base.isdigit() or old_base.isdigit() or not base.isalpha():
+        return number_key(base) > number_key(old_base)
+    order = letter_order or {}
+
+    def key(text: str) -> str:
+        return "".join(order.get(ch, ch) for ch in text.lower())
+
+    return key(base) > key(old_base) or base in letter_successor(old_base)
 
 
 def number_key(num: str) -> tuple[tuple[int, str], ...]:

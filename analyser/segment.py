@@ -8,7 +8,10 @@ Three steps:
 2. :func:`build_tree` nests the marks with a stack: containers (Part, Chapter,
    Division, ...) nest in the order the document first uses them, sections close
    everything below the innermost container, and an enumerator closes back to the
-   open enumerator of the same type ('(2)' closes '(1)' and its '(a)'s).
+   open enumerator of the same type ('(2)' closes '(1)' and its '(a)'s). A label that
+   would go back among its siblings ('(1)' after '(4)') without a lead-in line before
+   it is a cut cross-reference and starts nothing. Explanations and Illustrations are
+   unnumbered units that hold their own lists.
 3. :func:`to_provisions` gives every node its path, stable id, citation and kind.
 
 Every character of ``Document.text`` is the own text of exactly one provision;
@@ -31,6 +34,8 @@ from analyser.models import Document, Problem, Provision
 from analyser.numbering import (
     NUMBERING_PATH,
     Numbering,
+    label_base,
+    label_follows,
     letter_successor,
     load_numbering,
     roman_successor,
@@ -45,7 +50,9 @@ MAX_COVERAGE_MESSAGES = 10
 CONTAINER_KINDS = frozenset({"part", "chapter", "division", "subdivision", "title", "schedule"})
 TOP_LEVEL_KINDS = frozenset({"preamble", "contents", "schedule"})
 SECTION_KINDS = frozenset({"section", "article"})
+NOTE_KINDS = frozenset({"explanation"})
 ENUM_KINDS = frozenset({"enum", "definition"})
+UNIT_KINDS = ENUM_KINDS | {"subsection", "paragraph", "subparagraph", "clause", "subclause", "item"}
 _SPACES = re.compile(r"\s+")
 
 
@@ -102,6 +109,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
     path: tuple[str, ...] = ()
     amends: str = ""
+    lead_in: bool = False  # comes after a lead-in line, so its list may restart
 
 
 def segment(document: Document, settings: SegmentSettings | dict[str, Any] | None = None
@@ -126,7 +134,8 @@ def segment(document: Document, settings: SegmentSettings | dict[str, Any] | Non
     style = detect_style(numbering, lines)
     marks = Scanner(numbering, lines, style, settings.max_section_gap, settings.max_heading_chars,
                     settings.max_lookback_lines, settings.max_quote_lines).scan()
-    root = build_tree(marks, len(text), numbering.kinds[numbering.traditions[style]])
+    kinds = numbering.kinds[numbering.traditions[style]]
+    root = build_tree(marks, len(text), kinds, numbering.letter_order)
     attach_margin_notes(root, document)
     mark_amendments(root, numbering, text)
     provisions = to_provisions(root, document, text, short_title(numbering, document, text))
@@ -139,12 +148,14 @@ def segment(document: Document, settings: SegmentSettings | dict[str, Any] | Non
 # --- step 2: nesting -------------------------------------------------------------
 
 
-def build_tree(marks: list[Mark], length: int, kinds: dict[str, str]) -> Node:
+def build_tree(marks: list[Mark], length: int, kinds: dict[str, str],
+               letter_order: dict[str, str] | None = None) -> Node:
     """Nest the marks into a tree whose root spans the whole text."""
     root = Node("root", "root", "", 0, end=length)
     stack = [root]
     order: list[str] = []
-    if not marks or marks[0].offset > 0:
+    if not marks or marks[0].offset > 0 or marks[0].kind == "elision":
+        # text before the first provision, or around a leading elision (a leaf), is front matter
         _push(stack, Node("preamble", "front", "Front matter", 0, cite="Preamble"))
     for index, mark in enumerate(marks):
         if mark.kind in ("preamble", "contents") and _continues(stack, mark.kind):
@@ -158,15 +169,20 @@ def build_tree(marks: list[Mark], length: int, kinds: dict[str, str]) -> Node:
             continue
         cite = mark.label if mark.kind in ("preamble", "contents") else mark.cite
         node = Node(mark.kind, mark.type, mark.label, mark.offset, mark.heading, cite,
-                    mark.prefix, mark.term)
+                    mark.prefix, mark.term, lead_in=mark.lead_in)
         if mark.kind in TOP_LEVEL_KINDS:
             _close_to(stack, 1, mark.offset)
         elif mark.kind in CONTAINER_KINDS:
             _close_for_container(stack, node, order)
         elif mark.kind in SECTION_KINDS:
             _close_while(stack, mark.offset, lambda n: n.kind not in CONTAINER_KINDS)
-        else:
-            _nest_enumerator(stack, node, kinds, _next_label(marks, index))
+        elif mark.kind in NOTE_KINDS:
+            # an Explanation closes the lettered items and any Explanation before it; it sits
+            # in the subsection, numbered definition or section it explains
+            _close_while(stack, mark.offset, lambda n: n.kind in NOTE_KINDS or (
+                n.kind in UNIT_KINDS and n.type not in ("num", "dot")))
+        elif not _nest_enumerator(stack, node, kinds, _next_label(marks, index), letter_order):
+            continue  # a label that goes back is a cut cross-reference: its text stays where it is
         _push(stack, node)
     _close_to(stack, 1, length)
     return root
@@ -215,17 +231,49 @@ def _next_label(marks: list[Mark], index: int) -> str:
     return ""
 
 
-def _nest_enumerator(stack: list[Node], node: Node, kinds: dict[str, str], next_label: str) -> None:
-    """Close back to the open enumerator of the same type, if any."""
-    node.type = settle_type(node, _open_enumerators(stack), next_label)
+def _nest_enumerator(stack: list[Node], node: Node, kinds: dict[str, str], next_label: str,
+                     letter_order: dict[str, str] | None = None) -> bool:
+    """Close back to the open enumerator of the same type, if any.
+
+    Returns False (and leaves the stack alone) when the label does not come after that
+    open sibling's label and no lead-in line comes before it: '(4) ... under
+    subsection\n(1) may be ...' is no new '(1)', but '... includes:\n(a)' starts a list.
+    """
+    opened = _open_enumerators(stack)
+    node.type = settle_type(node, opened, next_label)
+    if _is_item(node, opened, letter_order):
+        node.type = "item"
     node.kind = "definition" if node.term else kinds.get(node.type, "subparagraph")
+    in_note = False
     for depth in range(len(stack) - 1, 0, -1):
-        if stack[depth].kind not in ENUM_KINDS and stack[depth].kind not in (
-                "subsection", "paragraph", "subparagraph", "clause", "subclause", "definition"):
-            return
+        if stack[depth].kind in NOTE_KINDS:
+            in_note = True  # look past an open Explanation for a sibling it closes
+            continue
+        if stack[depth].kind not in UNIT_KINDS:
+            return True
         if stack[depth].type == node.type:
+            follows = node.type == "def" or label_follows(
+                node.type, stack[depth].label, node.label, letter_order)
+            if in_note and not follows:
+                return True  # '(a)' of an Explanation under '(m)': the Explanation's own list
+            if not (follows or node.lead_in):
+                return False
             _close_to(stack, depth, node.start)
-            return
+            return True
+    return True
+
+
+def _is_item(node: Node, opened: list[Node], letter_order: dict[str, str] | None) -> bool:
+    """A doubled letter '(aa)' below the letters it cannot follow is an item, a level down
+    (US Code: (b)(1)(E)(i)(II)(aa)); after '(a)' it is an inserted paragraph (AUS)."""
+    label = node.label
+    if node.type not in ("lower", "upper") or len(label) < 2 or len(set(label)) != 1:
+        return False
+    if any(n.type == "item" and label in letter_successor(n.label) for n in opened):
+        return True
+    sibling = next((n for n in opened if n.type == node.type), None)
+    return label.lower() == "aa" and sibling is not None and not label_follows(
+        node.type, sibling.label, label, letter_order)
 
 
 def _open_enumerators(stack: list[Node]) -> list[Node]:
@@ -248,6 +296,12 @@ def settle_type(node: Node, open_nodes: list[Node], next_label: str) -> str:
         return node.type
     letter, roman = node.type[:-1], "roman" if node.type == "lower?" else "uroman"
     label = node.label
+    base = label_base(label)[0]
+    if base != label:  # inserted '(c.1)' takes the type of its open base '(c)'
+        same = [n.type for n in open_nodes
+                if n.type in (letter, roman) and label_base(n.label)[0] == base]
+        if same:
+            return same[0]
     letter_ok = any(n.type == letter and label in letter_successor(n.label) for n in open_nodes)
     roman_ok = any(n.type == roman and roman_successor(n.label) == label for n in open_nodes)
     if letter_ok != roman_ok:
@@ -295,6 +349,8 @@ def _path_part(node: Node) -> str:
         return "front"
     if node.kind in ("preamble", "contents", "elision"):
         return node.kind
+    if node.kind in NOTE_KINDS:
+        return slug(node.label)
     if node.term:
         return f"def-{slug(node.term)}"
     if node.kind in CONTAINER_KINDS or node.kind in SECTION_KINDS:
@@ -326,14 +382,31 @@ def _unique_path(node: Node, taken: set[str]) -> tuple[str, ...]:
 def _citation(node: Node) -> str:
     if node.cite:
         return node.cite
-    parent_cite = node.parent.cite if node.parent and node.parent.kind != "root" else ""
+    parent = node.parent
+    if parent and _lone_definition(parent) and node.kind != "elision":
+        parent = parent.parent  # '(5) In this section, court means (a) ...' is cited s. 32(5)(a)
+    parent_cite = parent.cite if parent and parent.kind != "root" else ""
     if node.kind == "elision":
         node.cite = parent_cite
+    elif node.kind in NOTE_KINDS:
+        node.cite = f"{parent_cite}, {node.label}".strip(", ")
     elif node.kind == "definition" and node.type == "def":
         node.cite = f'{parent_cite} "{node.term}"'.strip()
     else:
-        node.cite = f"{parent_cite}({node.label.strip('().')})"
+        space = " " if parent and parent.kind in NOTE_KINDS else ""  # 's. 64(2), Explanation (a)'
+        node.cite = f"{parent_cite}{space}({node.label.strip('().')})"
     return node.cite
+
+
+def _lone_definition(node: Node) -> bool:
+    """A defined term that is the only one of its unit: its paragraphs are the unit's own.
+
+    In a list of definitions a lawyer cites 'paragraph (a) of the definition "X" in
+    s. 2(1)'; a subsection that defines one term has plain paragraphs 's. 32(5)(a)'.
+    """
+    if node.kind != "definition" or node.type != "def" or node.parent is None:
+        return False
+    return sum(1 for n in node.parent.children if n.kind == "definition") == 1
 
 
 def _page_lookup(document: Document) -> Any:

@@ -3,7 +3,8 @@
 Each act becomes two PDFs (single column and two columns) with a running header
 (the act's title), page numbers in the footer, and justified text hyphenated by
 pyphen, plus its truth text (one paragraph per line) and its headings. Nothing here
-goes into git: files are written to a cache directory.
+goes into git: files are written to a cache directory. ``eval_segment.py`` renders its
+gold acts with :func:`act_paragraphs` and :func:`render_pdf` too.
 
     python benchmarks/render_corpus.py [--out DIR] [--acts usa_ch77,intl_palermo]
 """
@@ -49,10 +50,11 @@ ACTS = (
 VARIANTS = ("1col", "2col")
 
 
-def default_cache_dir() -> Path:
-    """``$TIPGAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/tipgap``, else ``~/.cache/tipgap``; then /extract-bench."""
+def default_cache_dir(bench: str = "extract-bench") -> Path:
+    """``$TIPGAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/tipgap``, else ``~/.cache/tipgap``; then /``bench``
+    (``extract-bench`` for eval_extract.py, ``segment-bench`` for eval_segment.py)."""
     base = os.environ.get("TIPGAP_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "tipgap"
-    return Path(base) / "extract-bench"
+    return Path(base) / bench
 
 
 def act_paragraphs(path: Path) -> list[tuple[str, bool]]:
