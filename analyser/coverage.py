@@ -55,8 +55,11 @@ def _unassessable(view: JurisdictionView) -> Verdict | None:
         languages = ", ".join(view.skipped_languages)
         return Verdict(
             "not_found",
-            f"Not assessed: the supplied texts are in a language the checklist patterns do not cover ({languages}).",
+            f"Not assessed: the supplied texts are in a language the checklist patterns do not read ({languages}), so "
+            "nothing could be found in them; this says nothing about the law itself.",
             [],
             0.0,
         )
-    return Verdict("not_found", "Not assessed: no readable statute text was supplied for this jurisdiction.", [], 0.0)
+    return Verdict(
+        "not_found", "Not assessed: no readable statute text was supplied for this jurisdiction, so nothing was found in the supplied texts.", [], 0.0
+    )

@@ -150,3 +150,119 @@ def definition_verbs() -> str:
     """A regular-expression alternation of the verbs that introduce a meaning ("means", "shall mean")."""
     verbs = sorted(_data()["definition_verbs"], key=len, reverse=True)
     return "|".join(re.escape(v) for v in verbs)
+
+
+def is_form(citation: str) -> bool:
+    """Is ``citation`` that of a prescribed form ("FORM 45")?"""
+    first = citation.strip().split(" ", 1)[0].lower()
+    return first in _data()["form_citations"]
+
+
+def is_recital(heading: str) -> bool:
+    """Does ``heading`` open a section of findings or a sense of the legislature?"""
+    lowered = heading.strip().lower()
+    return any(lowered.startswith(h) for h in _data()["recital_headings"])
+
+
+def defined_term_words(tag: str) -> tuple[str, ...]:
+    """Words the term of a definition tagged ``tag`` must contain (empty: no such constraint)."""
+    return tuple(w.lower() for w in _data()["defined_terms"].get(tag, ()))
+
+
+def act_key(name: str) -> str:
+    """A comparable form of an act's name: lower case, no years, no "Act", "(Amendment)"...
+
+    >>> act_key("Criminal Code Act 1995"), act_key("Anti-Trafficking in Persons (Amendment) Act 2021")
+    ('criminal code', 'anti-trafficking in persons')
+    """
+    noise = set(_data()["act_name_noise"])
+    words = re.findall(r"[\w()'-]+", name.lower())
+    kept = [w for w in words if w not in noise and not re.fullmatch(r"\(?\d{4}\)?|\([ivxlc\d]+\)", w)]
+    return " ".join(w.strip("()") for w in kept)
+
+
+def same_act(key: str, other: str) -> bool:
+    """Do two act keys (:func:`act_key`) name one act? An amending act's name extends the name
+    of the act it amends ("anti-trafficking in persons and anti-smuggling of migrants")."""
+    if not key or not other:
+        return False
+    shorter, longer = sorted((key, other), key=len)
+    return longer == shorter or (len(shorter.split()) >= 2 and longer.startswith(shorter + " "))
+
+
+def mentions_act(text: str, key: str) -> bool:
+    """Does ``text`` name the act whose key is ``key`` ("an offence against Division 271 of the Criminal Code")?"""
+    if len(key.split()) < 2:
+        return False
+    folded = " ".join(re.findall(r"[\w()'-]+", text.lower()))
+    return key in folded
+
+
+@lru_cache(maxsize=1)
+def _edit_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    edits = _data()["amendment_edits"]
+    return re.compile(edits["substitute"], re.IGNORECASE), re.compile(edits["delete"], re.IGNORECASE)
+
+
+def amendment_edits(text: str) -> list[tuple[str, str, int]]:
+    """The word edits an amending clause makes: (old words, new words, offset of the new words
+    in ``text``), a deletion having no new words and the offset of the old ones.
+
+    >>> amendment_edits("(c) by substituting for the words “fifteen years” the words “twenty years”;")
+    [('fifteen years', 'twenty years', 61)]
+    """
+    substitute, delete = _edit_patterns()
+    found = [(_fold(m.group("old")), _fold(m.group("new")), m.start("new")) for m in substitute.finditer(text)]
+    found += [(_fold(m.group("old")), "", m.start("old")) for m in delete.finditer(text)]
+    return sorted(found, key=lambda edit: edit[2])
+
+
+def apply_edits(text: str, edits: list[tuple[str, str, int]]) -> tuple[str, list[int]]:
+    """``text`` with ``edits`` applied (whitespace-insensitive), and the offsets in the original
+    ``text`` of the words each applied edit replaced."""
+    original = text
+    changed: list[int] = []
+    for old, new, _ in edits:
+        pattern = re.compile(r"\s+".join(re.escape(word) for word in old.split()), re.IGNORECASE)
+        match = pattern.search(text)
+        if match is None:
+            continue
+        where = pattern.search(original)
+        changed.append(where.start() if where else -1)
+        text = text[: match.start()] + new + text[match.end() :]
+    return text, changed
+
+
+def _fold(words: str) -> str:
+    return " ".join(words.split())
+
+
+def scope_words(level: str) -> tuple[str, ...]:
+    """Lower-case phrases by which a provision names the act ("act") or the Part ("part") it is in."""
+    return tuple(w.lower() for w in _data()["scope_words"][level])
+
+
+def is_minor_heading(heading: str) -> bool:
+    """Does ``heading`` announce a section that only names or starts the act ("Short title")?"""
+    folded = re.sub(r"[^a-z, ]+", " ", heading.lower()).strip(" ,.")
+    return " ".join(folded.split()) in _data()["minor_headings"]
+
+
+def is_amending_part(heading: str) -> bool:
+    """Does a Part's ``heading`` say it amends other acts ("Consequential Amendments")?"""
+    lowered = " ".join(heading.lower().split())
+    return any(lowered.startswith(h) for h in _data()["amending_part_headings"])
+
+
+def scope_threshold_text(text: str) -> str:
+    """The words after "an offence punishable" in ``text`` (where a threshold that limits the
+    provision's scope is stated), or "" when the text states no such threshold.
+
+    >>> scope_threshold_text("conspires to commit an offence punishable by imprisonment for more than 12 months, is guilty")[:44]
+    ' by imprisonment for more than 12 months, is'
+    """
+    match = re.search(_data()["scope_threshold"], text, re.IGNORECASE)
+    return text[match.end() : match.end() + SCOPE_THRESHOLD_CHARS] if match else ""
+
+
+SCOPE_THRESHOLD_CHARS = 160
