@@ -40,7 +40,7 @@ def test_dask_run_is_byte_identical_to_the_local_run(statutes: Path, tmp_path: P
     assert remote.output_files() == local.output_files()
     for name, data in local._table_files().items():
         assert (out / name).read_bytes() == data, name
-    assert time.monotonic() - started < 60
+    assert time.monotonic() - started < 600  # a guard against a hang, not a speed test (see make bench)
 
 
 def _free_port() -> int:
