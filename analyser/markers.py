@@ -30,6 +30,7 @@ STYLE_WEIGHT = {"section_word": 3, "article": 3, "sign": 3, "number_dot": 1, "nu
 SECONDARY_STYLES = {"number_space": ("number_bare",)}
 MAX_INLINE_STARTS = 3
 MAX_BARE_GAP = 3
+MIN_BODY_VOTES = 5  # style votes needed before a schedule heading ends the vote
 # A line that ends a sentence or a list item. 'and'/'or' count only after punctuation
 # ('(a) sells; or'): a PDF line that ends '... section 487.055 or' is cut mid-sentence.
 _TERMINAL = re.compile(r"(?:[.;:\u2014\u2013-]|[;,]\s*(?:and|or))\s*$")
@@ -79,12 +80,19 @@ def split_lines(text: str) -> list[Line]:
 
 
 def detect_style(numbering: Numbering, lines: list[Line]) -> str:
-    """The section style the document uses most (weighted; see ``STYLE_WEIGHT``)."""
+    """The section style the document uses most (weighted; see ``STYLE_WEIGHT``).
+
+    Only the body votes: counting stops at a schedule heading once the body has voted,
+    because a schedule listing the sections of other laws ('109 Punishment of abetment')
+    can outnumber the sections of a short act ('1. Short title.--')."""
     counts: Counter[str] = Counter()
     entry = numbering.line_patterns["contents_entry"].regex
+    schedule = numbering.line_patterns["schedule"].regex
     for line in lines:
         if not line.text or entry.match(line.text):
             continue
+        if sum(counts.values()) >= MIN_BODY_VOTES and schedule.match(line.text):
+            break  # a schedule's numbered list ('109 Punishment of abetment') is not the body
         for style in STYLE_ORDER:
             if numbering.section_styles[style].regex.match(line.text):
                 counts[style] += STYLE_WEIGHT[style]
@@ -239,14 +247,17 @@ class Scanner:
         if not found:
             return False
         name, match = found
+        if name == "schedule" and not match.group("num") and self._numbering_goes_on(i):
+            return False  # a cross-heading named 'Schedule' over the section on the schedule
         meta = self.n.line_patterns[name].meta
         num = match.group("num") or ""
         rest = re.sub(r"^\s*(?:--|[\u2014\u2013:.-])?\s*", "", match.group("rest") or "")
         kw = match.group("kw")
-        cite_kw = line.text[: match.start("kw")] + kw if name == "schedule" else kw
+        cite_kw = line.text[: match.start("kw")].lstrip("\u201c\"") + kw if name == "schedule" else kw
         ordinal = match.groupdict().get("ord") or ""
         label = num or (ordinal if ordinal and ordinal.lower() != "the" else kw)
-        mark = Mark(line.lead, meta["kind"], type=name, label=label.strip(), heading=rest.strip(),
+        mark = Mark(line.lead, meta["kind"], type=name, label=label.strip(),
+                    heading=rest.strip().strip("\u201d\"").strip(),
                     cite=f"{cite_kw.strip()} {num}".strip(), prefix=meta.get("prefix", name))
         self._add(mark, i)
         if not mark.heading:
@@ -254,6 +265,21 @@ class Scanner:
         self.reset_allowed = True
         self.def_context = False
         return True
+
+    def _numbering_goes_on(self, i: int) -> bool:
+        """The next non-blank line is the next section of the body ('3 ...', 'Schedule',
+        '4 Designation'): a schedule restarts its numbering, so this is a cross-heading."""
+        if not self.seen_section or self.last_num is None:
+            return False
+        for line in self.lines[i + 1:i + 4]:
+            if line.text:
+                match = self._style_match(line.text)
+                if not match:
+                    return False
+                first = _range_ends(match.group("num"))[0]
+                return follows(self.last_num, first) and (
+                    0 < integer_part(first) - integer_part(self.last_num) <= 1)
+        return False
 
     def _take_next_heading(self, i: int, mark: Mark) -> None:
         """A container whose heading is on the next line ('PART I' / 'PRELIMINARY')."""
@@ -280,18 +306,26 @@ class Scanner:
 
     def _section(self, i: int, line: Line) -> bool:
         match = self._style_match(line.text)
-        if not match or not self._plausible(match, line.text, i):
-            return False
-        num = match.group("num")
         pattern = self.n.section_styles[self.style]
-        mark = Mark(line.lead, pattern.meta["kind"], type=self.style, label=num,
-                    cite=self._section_cite(match), prefix=pattern.meta["prefix"])
-        if match.groupdict().get("suffix"):
-            mark.label = f"{num} {match.group('suffix')}"
+        if match and self._plausible(match, line.text, i):
+            num = match.group("num")
+            mark = Mark(line.lead, pattern.meta["kind"], type=self.style, label=num,
+                        cite=self._section_cite(match), prefix=pattern.meta["prefix"])
+            if match.groupdict().get("suffix"):
+                mark.label = f"{num} {match.group('suffix')}"
+            rest = match.groupdict().get("rest")
+            rest_start = match.start("rest") if rest is not None else len(line.text)
+        else:
+            ocr = None if match else self._ocr_number(line.text)
+            if not ocr:
+                return False
+            num, rest, rest_start = ocr
+            mark = Mark(line.lead, pattern.meta["kind"], type=self.style, label=num,
+                        cite=pattern.meta["citation"].format(kw="", num=num, suffix="").strip(),
+                        prefix=pattern.meta["prefix"])
         floor = self.consumed
         self._add(mark, i)
-        rest = match.groupdict().get("rest")
-        body_offset = line.lead + (match.start("rest") if rest is not None else len(line.text))
+        body_offset = line.lead + rest_start
         self._section_heading(i, mark, rest or "", body_offset)
         if pattern.meta.get("heading_above"):
             self._lookback(i, mark, floor)
@@ -300,6 +334,27 @@ class Scanner:
         self.def_intro = i
         self.amending = amendments.in_amending_context(self.n, mark.heading + " " + line.text)
         return True
+
+    def _ocr_number(self, text: str) -> tuple[str, str, int] | None:
+        """The next section number misread by OCR ('li.' for 10 after section 9): the
+        token must have the expected number's length and its digits where it has digits;
+        a token that could be a roman numeral ('I.', 'II.') needs a dashed heading."""
+        if self.style != "number_dot" or self.reset_allowed and self.last_num is not None:
+            return None
+        match = self.n.line_patterns["ocr_section_number"].regex.match(text)
+        if not match:
+            return None
+        token, rest = match.group("token"), match.group("rest")
+        expected = str(integer_part(self.last_num) + 1) if self.last_num else "1"
+        if len(token) != len(expected) or any(
+                t.isdigit() and t != e for t, e in zip(token, expected)):
+            return None
+        split = self.n.heading_separator.regex.match(rest)
+        if set(token.lower()) <= set("ivx") and not (split and split.group("body").strip()):
+            return None
+        if self._continuation(rest):
+            return None
+        return expected, rest, match.start("rest")
 
     def _section_cite(self, match: re.Match[str]) -> str:
         template = self.n.section_styles[self.style].meta["citation"]

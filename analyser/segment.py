@@ -136,7 +136,7 @@ def segment(document: Document, settings: SegmentSettings | dict[str, Any] | Non
                     settings.max_lookback_lines, settings.max_quote_lines).scan()
     kinds = numbering.kinds[numbering.traditions[style]]
     root = build_tree(marks, len(text), kinds, numbering.letter_order)
-    attach_margin_notes(root, document)
+    attach_margin_notes(root, document, numbering)
     mark_amendments(root, numbering, text)
     provisions = to_provisions(root, document, text, short_title(numbering, document, text))
     problems = check_coverage(document, provisions)
@@ -428,8 +428,9 @@ def short_title(numbering: Numbering, document: Document, text: str) -> str:
     return match.group("title").strip() if match else document.health.title
 
 
-def attach_margin_notes(root: Node, document: Document) -> None:
-    """Give sections without a heading the margin notes of their page, in order."""
+def attach_margin_notes(root: Node, document: Document, numbering: Numbering) -> None:
+    """Give sections without a heading the margin notes of their page, in order; numbered
+    footnotes ('31 Section 12 substituted ...') among the notes are no margin notes."""
     if not any(p.notes.strip() for p in document.pages):
         return
     page_of = _page_lookup(document)
@@ -438,9 +439,22 @@ def attach_margin_notes(root: Node, document: Document) -> None:
         if node.kind in SECTION_KINDS and not node.heading:
             waiting.setdefault(page_of(node.start), []).append(node)
     for page in document.pages:
-        notes = [n.strip() for n in page.notes.splitlines() if n.strip()]
+        notes = _margin_notes(page.notes, numbering)
         for node, note in zip(waiting.get(page.number, []), notes):
             node.heading = note
+
+
+def _margin_notes(notes: str, numbering: Numbering) -> list[str]:
+    """The notes of a page up to its first numbered footnote: footnotes, with their
+    wrapped lines, come last ('31 Section 12 substituted ...' / 'dated 24-Sep-2020')."""
+    footnote = numbering.line_patterns["footnote_note"].regex
+    kept: list[str] = []
+    for note in (n.strip() for n in notes.splitlines()):
+        if footnote.match(note):
+            break
+        if note:
+            kept.append(note)
+    return kept
 
 
 def mark_amendments(root: Node, numbering: Numbering, text: str) -> None:

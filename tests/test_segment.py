@@ -224,6 +224,11 @@ MARGIN_NOTE_CASES = [
      ["Short title", "Scope", "Penalty"]),
     ("printed_heading_wins", ["1. Short title.\u2014This Act is the Widget Act.\n2. Second rule.\n"], ["Scope"],
      ["Short title", "Scope"]),
+    ("footnotes_are_no_margin_notes", ["1. First rule.\n2. Second rule.\n3. Third rule.\n"],
+     ["Short title\n7 Section 2 substituted vide the Widget (Amendment) Act\nNotification no. 4 of 2020\n"
+      "8 Words \u201cgadget\u201d omitted"], ["Short title", "", ""]),
+    ("act_citation_in_margin_is_not_a_footnote", ["1. First rule.\n2. Second rule.\n"], ["21 of 2000.\nScope"],
+     ["21 of 2000.", "Scope"]),
 ]
 
 
@@ -470,3 +475,66 @@ def test_numbering_data_matches_its_schema() -> None:
 def test_unknown_fragment_is_a_data_error() -> None:
     with pytest.raises(DataFileError, match="unknown fragment"):
         expand("$nope", {})
+
+
+# Pakistani acts (and OCR of them): the body must not lose to a schedule that lists the
+# sections of another law, a wrapped 'Schedule-IV of this Act' is a cross-reference, OCR
+# may read a section's full stop as a comma or its digits as letters, and a Canadian
+# cross-heading named 'Schedule' is no schedule when the numbering goes on after it.
+_SCHEDULE_LIST = "".join(f"{n} Gadget offence number {n}\n" for n in range(101, 131))
+BODY_AND_SCHEDULE_CASES = [
+    ("schedule_list_outvotes_body",
+     "1. Short title.\u2014This Act is the Widget Act.\n"
+     "2. Definitions.\u2014In this Act, \u201cregulator\u201d means a regulator in clause (1) of\n"
+     "Schedule \u2013IV of this Act; 7\n"
+     "(b) \u201cgadget\u201d means a gadget named in\nSchedule-II of this Act.\n"
+     "3. Offence of widgetry.\u2014(1) A person who sells widgets commits an offence.\n"
+     "(2) A gadget is a widget.\n"
+     "4. Punishment.\u2014Whoever commits widgetry shall be fined.\n"
+     "5. Power to amend the Schedule.\u2014The Government may amend the Schedule.\n"
+     "\u201cTHE SCHEDULE-I\u201d\n[see section 2]\n" + _SCHEDULE_LIST,
+     ["s. 1", "s. 2", "s. 3", "s. 3(1)", "s. 3(2)", "s. 4", "s. 5", "THE SCHEDULE I"]),
+    ("schedule_with_footnote_number",
+     "1. Short title.\u2014This Act is the Widget Act.\n2. Scope.\u2014It applies.\n"
+     "3. Rules.\u2014They apply.\n4. Fees.\u2014They apply.\n5. Forms.\u2014They apply.\n"
+     "THE SCHEDULE-II12\nA list of gadgets.\n",
+     ["s. 1", "s. 2", "s. 3", "s. 4", "s. 5", "THE SCHEDULE II"]),
+    ("ocr_comma_for_full_stop",
+     "4. Aggravation.\u2014Where a widget is sold to a child.\n"
+     "5, Abetment and conspiracy.\u2014(1) Any person who abets widgetry\n"
+     "shall be punished.\n6. Victims.\u2014A victim is not liable.\n",
+     ["s. 4", "s. 5", "s. 5(1)", "s. 6"]),
+    ("ocr_letters_for_digits",
+     "i. Short title and extent.\u2014(1) This Act is the Widget Act.\n"
+     "(2) It extends everywhere.\n"
+     "9. Cognizance.\u2014A widget offence shall be cognizable.\n"
+     "li. Trial of widget offences Notwithstanding anything in the Code,\n"
+     "a court may try a widget offence.\n"
+     "lt. Safety of witnesses.\u2014(1) The Government may protect a witness.\n"
+     "[2. Protection by the Court.\u2014(1) The rules may provide for hearings.\n"
+     "13. Compensation.\u2014The court may order compensation.\n",
+     ["s. 1", "s. 1(1)", "s. 1(2)", "s. 9", "s. 10", "s. 11", "s. 11(1)", "s. 12", "s. 12(1)",
+      "s. 13"]),
+    ("roman_heading_is_no_ocr_section",
+     "1. Short title.\u2014This Act is the Widget Act.\nII. GADGETS\n2. Gadgets.\u2014They click.\n",
+     ["s. 1", "s. 2"]),
+    ("cross_heading_named_schedule",
+     "3 Inconsistency\nThis Act prevails.\n\nSchedule\n\n4 Designation\n"
+     "(1) The courts in the schedule are designated.\n\n5 Publication\nAgreements are published.\n",
+     ["s. 3", "s. 4", "s. 4(1)", "s. 5"]),
+    ("real_schedule_restarts_numbering",
+     "3 Inconsistency\nThis Act prevails.\n\nSchedule\n\n1 The First Widget Court\n2 The Second Widget Court\n",
+     ["s. 3", "Schedule", "s. 1", "s. 2"]),
+]
+
+
+@pytest.mark.parametrize("name,text,expected", BODY_AND_SCHEDULE_CASES,
+                         ids=[c[0] for c in BODY_AND_SCHEDULE_CASES])
+def test_body_sections_and_schedules(name: str, text: str, expected: list[str]) -> None:
+    provisions = run(text)
+    assert cites(provisions, {"section", "schedule", "subsection"}) == expected
+    schedules = {p.id for p in provisions if p.kind == "schedule"}
+    body = [p for p in provisions if p.kind == "section" and p.parent_id not in schedules]
+    in_schedule = {"real_schedule_restarts_numbering": ["s. 1", "s. 2"]}.get(name, [])
+    assert [p.citation for p in body] == [c for c in expected if c.startswith("s. ") and "(" not in c
+                                          and c not in in_schedule]
