@@ -8,7 +8,7 @@ DEMO_OUT ?= demo-out
 CORPUS_OUT ?= /tmp/tipgap-corpus-out
 REPORT_OUT ?= /tmp/tipgap-report-check
 
-.PHONY: help venv system demo test test-fast eval-coverage eval-segment eval-extract bench samples lint clean chromium report-check
+.PHONY: help venv system demo test test-fast eval-coverage eval-segment eval-extract bench samples lint clean chromium report-check fuzz
 
 help:
 	@echo "make demo           scan the bundled sample statutes (creates the virtualenv first)"
@@ -17,6 +17,7 @@ help:
 	@echo "make eval-segment   segmentation evaluation on ../shared/corpus"
 	@echo "make eval-extract   extraction evaluation on PDFs rendered from ../shared/corpus"
 	@echo "make bench          speed and scale benchmark (writes benchmarks/RESULTS.md)"
+	@echo "make fuzz           long fuzz run: property tests (long profile) and 10,000 mutated PDFs (writes benchmarks/FUZZ.md)"
 	@echo "make samples        re-render the sample statute PDFs from corpora/samples/sources"
 	@echo "make report-check   open the samples' report.html in headless Chromium, click a cell, screenshot it"
 
@@ -66,6 +67,17 @@ eval-extract: $(STAMP) system
 # peak memory, a Dask run; writes benchmarks/RESULTS.md. Takes several minutes; not a test.
 bench: $(STAMP) system
 	$(BIN)/python benchmarks/bench.py
+
+# Issue 9: the long fuzz run. Property tests with the long hypothesis profile (the short one runs
+# in `make test`), then 10,000 mutated sample PDFs through extraction with 2 workers and a 30 s
+# limit per file; failing variants are saved under $(FUZZ_CRASH_DIR). About an hour.
+FUZZ_VARIANTS ?= 10000
+FUZZ_SEED ?= 0
+FUZZ_CRASH_DIR ?= /tmp/tipgap-fuzz-crashes
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q -m fuzz --deselect tests/test_fuzz_extract.py::test_short_fuzz_run
+	$(BIN)/python benchmarks/fuzz_pdfs.py --variants $(FUZZ_VARIANTS) --seed $(FUZZ_SEED) --jobs 2 --timeout 30 \
+	  --crash-dir $(FUZZ_CRASH_DIR) --out benchmarks/FUZZ.md
 
 samples: $(STAMP)
 	$(BIN)/python corpora/samples/make_pdfs.py

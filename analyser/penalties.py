@@ -63,7 +63,8 @@ class Penalty:
 
 @dataclass(frozen=True)
 class _Vocabulary:
-    number: str
+    number: re.Pattern[str]  # a whole number token, digits or words
+    quantity: re.Pattern[str]  # a number anywhere, articles ("a", "an") excepted
     unit: str
     term: re.Pattern[str]
     range: re.Pattern[str]
@@ -71,17 +72,38 @@ class _Vocabulary:
     max_q: re.Pattern[str]
     min_q: re.Pattern[str]
     life: re.Pattern[str]
+    life_context: frozenset[str]  # life phrases that count only near a custodial word
     death: re.Pattern[str]
     fine: re.Pattern[str]
     fine_alt: re.Pattern[str]
-    numbers: dict[str, int]
+    numbers: dict[str, int]  # every number word but the multipliers
+    multipliers: dict[str, int]
     units: dict[str, float]
     window: int
 
 
 def _alternation(phrases: list[str]) -> str:
+    """Regex alternation of literal phrases, longest first; a space matches any run of
+    whitespace, since extracted text breaks lines anywhere, inside a qualifier too (issue 9)."""
     ordered = sorted(phrases, key=len, reverse=True)
-    return "|".join(re.escape(p) for p in ordered)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+
+
+# Digits, with thousands separators ("1,000 days" is not "000 days").
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_PHRASE_END = r"\b(?!-\w)"  # "life" but not "life-threatening"
+
+
+def _number_words(data: dict[str, Any], articles: bool) -> str:
+    """Regex of numbers in words: "seven", "twenty-two", "one hundred and eighty"."""
+    small, tens = data["number_words"], data["tens_words"]
+    ones = _alternation([w for w, v in small.items() if v < 10])
+    below_hundred = rf"(?:{_alternation(list(tens))})(?:[-\s]+(?:{ones})\b)?|{_alternation(list(small))}"
+    leads = _alternation(list(small) + list(data["article_words"]))
+    hundreds = (rf"(?:{leads})[-\s]+(?:{_alternation(list(data['multiplier_words']))})"
+                rf"(?:[-\s]+(?:and[-\s]+)?(?:{below_hundred}))?")
+    article = "|" + _alternation(list(data["article_words"])) if articles else ""
+    return rf"{hundreds}|{below_hundred}{article}"
 
 
 @lru_cache(maxsize=1)
@@ -89,38 +111,51 @@ def _vocabulary() -> _Vocabulary:
     data: dict[str, Any] = json.loads(
         resources.files("analyser.data").joinpath("penalties.json").read_text(encoding="utf-8")
     )
-    number = r"(?:\d+(?:\.\d+)?|" + _alternation(list(data["number_words"])) + r")"
+    number = rf"(?:{_DIGITS}|{_number_words(data, articles=True)})"
     unit = "(?:" + _alternation(list(data["units"])) + r")\b"
     flags = re.IGNORECASE
     return _Vocabulary(
-        number=number,
+        number=re.compile(number, flags),
+        quantity=re.compile(rf"\b(?:{_DIGITS}|{_number_words(data, articles=False)})\b", flags),
         unit=unit,
         term=re.compile(rf"\b(?P<num>{number})\s*(?:\(\d+\)\s*)?(?P<unit>{unit})", flags),
         range=re.compile(r"\b" + data["range_pattern"].format(number=number, unit=unit), flags),
         custodial=re.compile(_alternation(data["custodial_words"]), flags),
         max_q=re.compile(r"\b(?:" + _alternation(data["max_qualifiers"]) + r")\b", flags),
         min_q=re.compile(r"\b(?:" + _alternation(data["min_qualifiers"]) + r")\b", flags),
-        life=re.compile(r"\b(?:" + _alternation(data["life_phrases"]) + r")\b", flags),
-        death=re.compile(r"\b(?:" + _alternation(data["death_phrases"]) + r")\b", flags),
+        life=re.compile(r"\b(?:" + _alternation(data["life_phrases"]) + ")" + _PHRASE_END, flags),
+        life_context=frozenset(data["life_context_phrases"]),
+        death=re.compile(r"\b(?:" + _alternation(data["death_phrases"]) + ")" + _PHRASE_END, flags),
         fine=re.compile(r"\b(?:" + _alternation(data["fine_words"]) + r")\b", flags),
         fine_alt=re.compile(_alternation(data["fine_alternative_phrases"]), flags),
-        numbers=data["number_words"],
+        numbers={**data["number_words"], **data["tens_words"], **data["article_words"]},
+        multipliers=data["multiplier_words"],
         units=data["units"],
         window=int(data["custodial_window"]),
     )
 
 
 def _to_number(token: str, vocab: _Vocabulary) -> float:
+    """The value of a token the ``number`` pattern matched."""
     token = token.lower()
-    return float(vocab.numbers[token]) if token in vocab.numbers else float(token)
+    if token[:1].isdigit():
+        return float(token.replace(",", ""))
+    total = 0
+    for word in re.split(r"[-\s]+", token):
+        if word in vocab.multipliers:
+            total = max(total, 1) * vocab.multipliers[word]
+        elif word != "and":
+            total += vocab.numbers[word]
+    return float(total)
 
 
 def parse_number(token: str) -> float:
-    """A number written in digits or words ("18", "eighteen"); ``ValueError`` if it is neither."""
-    try:
-        return _to_number(token, _vocabulary())
-    except KeyError as err:
-        raise ValueError(f"not a number: {token!r}") from err
+    """A number in digits or words ("18", "1,000", "eighteen", "twenty-two", "one hundred and
+    eighty"); ``ValueError`` if it is neither."""
+    vocab = _vocabulary()
+    if not vocab.number.fullmatch(token.strip()):
+        raise ValueError(f"not a number: {token!r}")
+    return _to_number(token.strip(), vocab)
 
 
 def _years_text(years: float) -> str:
@@ -142,7 +177,8 @@ def find_terms(text: str) -> list[Term]:
         if not _near_custodial(text, match.start(), match.end(), vocab):
             continue
         factor = vocab.units[match.group("unit").lower()]
-        low = _to_number(match.group("low"), vocab) * factor
+        low_unit = match.group("low_unit")  # "6 months to 2 years"
+        low = _to_number(match.group("low"), vocab) * (vocab.units[low_unit.lower()] if low_unit else factor)
         high = _to_number(match.group("high"), vocab) * factor
         if low < high:
             terms.append(Term(low, "min", match.start(), match.end()))
@@ -163,12 +199,24 @@ def _near_custodial(text: str, start: int, end: int, vocab: _Vocabulary) -> bool
     return bool(vocab.custodial.search(window))
 
 
+def _life_sentence(text: str, match: re.Match[str], vocab: _Vocabulary) -> bool:
+    """Is a life phrase a sentence? "for life" is one only near a custodial word."""
+    if " ".join(match.group().lower().split()) not in vocab.life_context:
+        return True
+    return _near_custodial(text, match.start(), match.end(), vocab)
+
+
 def _qualifier(text: str, start: int, vocab: _Vocabulary) -> str:
-    """"max", "min" or "fixed", from the words just before a term."""
+    """"max", "min" or "fixed", from the words just before a term.
+
+    A qualifier with another number between it and the term is that number's: in "a fine of
+    not less than 5,000 dollars or imprisonment for 3 years" the term is fixed (issue 9).
+    """
     before = text[max(0, start - 60) : start]
     last_max = max((m.end() for m in vocab.max_q.finditer(before)), default=-1)
     last_min = max((m.end() for m in vocab.min_q.finditer(before)), default=-1)
-    if last_max < 0 and last_min < 0:
+    last = max(last_max, last_min)
+    if last < 0 or vocab.quantity.search(before, last):
         return "fixed"
     return "max" if last_max > last_min else "min"
 
@@ -177,15 +225,13 @@ def parse_penalty(text: str) -> Penalty:
     """The most severe penalty ``text`` sets (its maximum) and its minimum, if any."""
     vocab = _vocabulary()
     terms = find_terms(text)
-    life = vocab.life.search(text)
+    life = next((m for m in vocab.life.finditer(text) if _life_sentence(text, m, vocab)), None)
     death = vocab.death.search(text) if vocab.custodial.search(text) or "punish" in text.lower() else None
-    upper = [t for t in terms if t.kind in ("max", "fixed")]
     lower = [t for t in terms if t.kind == "min"]
-    max_years: float | None = max((t.years for t in upper), default=None)
-    if max_years is None and lower:
-        # "not less than 7 years" with no stated maximum: the minimum is the floor we can prove.
-        max_years = max(t.years for t in lower)
-    decisive = max(upper or lower, key=lambda t: t.years, default=None)
+    # The maximum is at least every minimum: "not less than 7 years" with no stated maximum, or
+    # "3 years, or for a second offence not less than 5 years", proves 7 and 5 (issue 9).
+    decisive = max(terms, key=lambda t: (t.years, t.kind != "min"), default=None)
+    max_years = decisive.years if decisive else None
     start, end = (decisive.start, decisive.end) if decisive else (-1, -1)
     if life or death:
         max_years = LIFE

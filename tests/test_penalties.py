@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from analyser.penalties import find_terms, parse_penalty
+from analyser.penalties import find_terms, parse_number, parse_penalty
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,57 @@ def test_threshold_phrase_is_a_minimum():
 
 def test_describe():
     assert parse_penalty("Penalty: Imprisonment for 12 years.").describe() == "up to 12 years' imprisonment"
+
+
+# Issue 9: found by the property tests in tests/test_fuzz_penalties.py.
+@pytest.mark.parametrize(
+    "text,max_years,min_years",
+    [
+        ("imprisonment for twenty-two years", 22, None),  # was 2: compound number words
+        ("imprisonment for a term not exceeding seventy years", 70, None),  # was no term: "seventy" unknown
+        ("imprisonment for one hundred and eighty days", 180 / 365, None),
+        ("imprisonment for 1,000 days", 1000 / 365, None),  # was 0: "000 days"
+        ("is punishable by 6 months to 2 years of imprisonment", 2, 0.5),  # was min None: low end's own unit
+        ("imprisonment for 2 years and 6 months", 2, None),  # not a range of 2 to 6 months
+        ("imprisonment for 3 years, or in the case of a second offence, imprisonment for not less than 5 years",
+         5, 5),  # was max 3 < min 5
+        ("liable to a fine of not less than 5,000 dollars or to imprisonment for 3 years", 3, None),  # the fine's minimum
+        ("imprisonment for 5 to 10 years where the offence endangers the health or life of the victim", 10, 5),  # was life
+        ("If death results from the offence, the offender shall be imprisoned for 20 years", 20, None),  # was death
+        ("shall be prohibited from possessing any firearm for life", None, None),  # was life imprisonment
+        ("imprisonment for a term which shall not be\nless than five years but which may\nextend to ten years", 10, 5),
+        # was min None: a qualifier broken over two lines
+    ],
+)
+def test_issue_9_penalty_parser_regressions(text, max_years, min_years):
+    penalty = parse_penalty(text)
+    assert penalty.max_years == (pytest.approx(max_years) if max_years is not None else None)
+    assert penalty.min_years == (pytest.approx(min_years) if min_years is not None else None)
+    assert not penalty.life and not penalty.death
+
+
+@pytest.mark.parametrize(
+    "text,death",
+    [("is punishable by a sentence of death", True), ("is punishable by death or imprisonment for life", True),
+     ("is punishable with imprisonment for not less than one year or\nwith death", True),
+     ("there is no real risk that the death penalty will be carried out", False),  # extradition, not a penalty
+     ("causes the death of the victim, and is liable to imprisonment for 10 years", False),
+     ("any act that results in death or life-threatening injury, punishable by imprisonment for 8 years", False)],
+)
+def test_issue_9_death_is_a_penalty_only_in_penal_phrases(text, death):
+    assert parse_penalty(text).death is death
+
+
+@pytest.mark.parametrize(
+    "token,value",
+    [("18", 18), ("1,000", 1000), ("eighteen", 18), ("Twenty-Two", 22), ("thirty five", 35), ("seventy", 70),
+     ("one hundred and eighty", 180), ("a", 1)],
+)
+def test_parse_number(token, value):
+    assert parse_number(token) == value
+
+
+@pytest.mark.parametrize("token", ["twenty-a", "hundred-and", "eighteenth", "", "12 years"])
+def test_parse_number_rejects(token):
+    with pytest.raises(ValueError, match="not a number"):
+        parse_number(token)
