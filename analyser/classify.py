@@ -1,27 +1,33 @@
 """Stage 4, trained half: a scikit-learn classifier of tagging units (issue 5).
 
 A :class:`sklearn.pipeline.Pipeline` turns a unit's own text (see
-:func:`analyser.tag.unit_texts`) into TF-IDF word 1-2-grams and character n-grams, and a
-one-vs-rest, class-balanced logistic regression, calibrated with a sigmoid fitted on
-cross-validated scores, gives one probability per tag. The rules take part as features:
-the names of the rule tags that hit the unit are appended to its text as marker tokens
-(:func:`model_input`), so the model learns when a pattern hit is right. :class:`TagModel`
-bundles the fitted pipeline with its label set, its per-tag thresholds and its ``meta.json``.
+:func:`analyser.tag.unit_texts`) into three feature blocks: TF-IDF word 1-2-grams and
+character n-grams of the *normalised* text (:func:`normalise_text`: numbers, provision
+numbering and cross-references masked, US/UK spellings unified, so that drafting style
+and citation format are not learnt as signals), and one binary feature per rule tag that
+hit the unit (the rules' output, context cues included, carried in by :func:`model_input`).
+A one-vs-rest, class-balanced logistic regression scores each tag; a per-tag sigmoid
+(Platt scaling) fitted on scores of held-out jurisdictions turns the score into a
+calibrated probability. :class:`TagModel` bundles the fitted pipeline with its label set,
+calibration, per-tag thresholds and ``meta.json``; :func:`analyser.modeleval.fit_tagger`
+fits all of it from training jurisdictions alone.
 
-Each tag has two thresholds, tuned leave one jurisdiction out: a tag is on when the score
-passes ``model`` threshold, or a rule hits and the score passes the (lower) ``rule``
-threshold. ``rule = 0`` keeps every rule hit; ``model = 2`` (never) leaves the tag to the
-rules alone.
+Each tag has two thresholds: a tag is on when the score passes the ``model`` threshold,
+or a rule hits and the score passes the (lower) ``rule`` threshold. ``rule = 0`` keeps
+every rule hit; ``model = 2`` (never) leaves the tag to the rules alone.
 
 Persistence never uses pickle: the pipeline is written with ``skops.io`` and read back
-with the types in :data:`TRUSTED_TYPES` only; ``meta.json`` records the library versions,
-and loading refuses a model made by another scikit-learn minor version. Models load
-lazily, from an explicit folder, never at import time.
+with the types in :data:`TRUSTED_TYPES` only; calibration and thresholds are JSON in
+``meta.json``, which also records the library versions: loading refuses a model made by
+another scikit-learn minor version. Models load lazily, from an explicit folder, never at
+import time.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -34,18 +40,19 @@ import numpy as np
 
 from .errors import ModelError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: calibration in meta.json, rule-hit feature block, normalised text
 MODEL_FILE = "model.skops"
 META_FILE = "meta.json"
 DEFAULT_MODEL_NAME = "tagger"
 MODEL_PACKAGE = "analyser.trained"  # pyproject maps this package onto the repository's models/
 VERSIONED_LIBRARIES = ("scikit-learn", "scipy", "numpy", "skops")
 RULE_MARKER = "rulehit_"  # prefix of the marker tokens that carry rule hits into the model
+RULE_TOKENS = r"\brulehit_\w+"  # what the rule-hit block reads (and the text blocks drop)
 NEVER = 2.0  # a threshold no calibrated score reaches
 PICKLE_MAGIC = (b"\x80", b"(", b"]", b"}", b"c")  # first byte of pickle protocols 0-5
 # The only types a model file may hold (skops refuses anything else on load).
 TRUSTED_TYPES = (
-    "analyser.classify._strip_numbers",
+    "analyser.classify.normalise_text",
     "builtins.slice",
     "numpy.dtype",
     "numpy.float32",
@@ -53,9 +60,7 @@ TRUSTED_TYPES = (
     "numpy.int64",
     "numpy.ndarray",
     "scipy.sparse._csr.csr_matrix",
-    "sklearn.calibration.CalibratedClassifierCV",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.feature_extraction.text.CountVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.linear_model._logistic.LogisticRegression",
@@ -65,6 +70,45 @@ TRUSTED_TYPES = (
     "sklearn.pipeline.Pipeline",
     "sklearn.preprocessing._label.LabelBinarizer",
 )
+
+# -- text normalisation ---------------------------------------------------------------------------
+# Structural regexes only (citation and numbering shapes), no legal phrasing: what they remove is
+# how a jurisdiction numbers and cites, which a model trained on other jurisdictions must not
+# learn (issue 5: generalise to unseen drafting styles).
+_NUMBER = r"(?:\d+[a-z]{0,3}(?:[.\-]\d+[a-z]{0,3})*|[ivxlc]{1,7})\b"
+_CROSS_REFERENCE = re.compile(
+    r"(?:§§?\s*|\b(?:sections?|ss?\.|sec\.|sub-?sections?|paragraphs?|paras?\.|sub-?paragraphs?|articles?|"
+    r"arts?\.|clauses?|cls?\.|chapters?|ch\.|parts?|pt\.|divisions?|div\.|sub-?divisions?|schedules?|sch\.)\s*)"
+    r"(?:" + _NUMBER + r"|\([0-9a-z]{1,5}\))(?:\s*\([0-9a-z]{1,5}\))*"
+)
+_ENUMERATOR = re.compile(r"\(\s*(?:\d+[a-z]{0,2}|[a-z]{1,2}|[ivxlc]{1,6})\s*\)")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_MARKERS = re.compile(RULE_TOKENS)
+# US and UK spellings of words that recur in criminal statutes: one form each.
+_SPELLINGS = (
+    (re.compile(r"\boffense"), "offence"),
+    (re.compile(r"\bdefense"), "defence"),
+    (re.compile(r"\blabor"), "labour"),
+    (re.compile(r"\bharbor"), "harbour"),
+    (re.compile(r"\b(organi|recogni|authori|characteri|penali)z"), r"\1s"),
+    (re.compile(r"\bjudgement"), "judgment"),
+)
+
+
+def normalise_text(text: str) -> str:
+    """The text the word and character features read (the rule markers are dropped).
+
+    Lower case; cross-references ("section 12(3)", "s. 279.01", "Article 5", "§ 1589") become
+    ``xref``; list enumerators ("(a)", "(ii)", "(3)") go; remaining numbers become ``0``;
+    US spellings become UK ones (offense -> offence, labor -> labour, organize -> organise).
+    """
+    lowered = _MARKERS.sub(" ", text.lower())
+    lowered = _CROSS_REFERENCE.sub(" xref ", lowered)
+    lowered = _ENUMERATOR.sub(" ", lowered)
+    lowered = _DIGITS.sub("0", lowered)
+    for pattern, replacement in _SPELLINGS:
+        lowered = pattern.sub(replacement, lowered)
+    return lowered
 
 
 @dataclass(frozen=True)
@@ -77,8 +121,10 @@ class ClassifierSettings:
     char_max_features: int = 30_000
     min_df: int = 2
     c: float = 4.0
-    calibration_folds: int = 3
+    rule_weight: float = 1.0  # scale of the rule-hit block against the (unit-norm) text blocks
+    calibration_folds: int = 4  # jurisdiction-grouped folds for calibration and thresholds
     min_positives: int = 4  # a tag with fewer positive units is not modelled (rules only)
+    min_jurisdictions: int = 1  # keep only n-grams used in at least this many training jurisdictions
     random_state: int = 0
 
     def __post_init__(self) -> None:
@@ -86,10 +132,14 @@ class ClassifierSettings:
             low, high = getattr(self, name)
             if not 1 <= low <= high:
                 raise ModelError(f"classifier setting {name}={(low, high)} is invalid; need 1 <= low <= high")
-        if self.c <= 0 or self.min_df < 1 or self.calibration_folds < 2:
-            raise ModelError("classifier settings need c > 0, min_df >= 1 and calibration_folds >= 2")
-        if self.min_positives < self.calibration_folds:
-            raise ModelError("min_positives must be at least calibration_folds (the calibration needs them)")
+        if self.c <= 0 or self.min_df < 1 or self.calibration_folds < 2 or self.rule_weight < 0:
+            raise ModelError(
+                "classifier settings need c > 0, min_df >= 1, calibration_folds >= 2 and rule_weight >= 0"
+            )
+        if self.min_jurisdictions < 1:
+            raise ModelError("min_jurisdictions must be at least 1")
+        if self.min_positives < 2:
+            raise ModelError("min_positives must be at least 2 (calibration needs positives in held-out folds)")
 
     @classmethod
     def resolve(cls, value: ClassifierSettings | dict[str, Any] | None) -> ClassifierSettings:
@@ -112,54 +162,131 @@ def model_input(text: str, rule_tags: Iterable[str]) -> str:
     return f"{text}\n{markers}" if markers else text
 
 
-def _strip_numbers(text: str) -> str:
-    """Lower-case and replace digits by '0', so section numbers do not become features."""
-    return "".join("0" if ch.isdigit() else ch for ch in text.lower())
+def build_features(
+    settings: ClassifierSettings | None = None, vocabularies: dict[str, list[str]] | None = None
+) -> Any:
+    """Unfitted feature union: word and character TF-IDF of the normalised text, plus rule hits.
 
-
-def build_pipeline(settings: ClassifierSettings | None = None) -> Any:
-    """An unfitted pipeline: word + character TF-IDF into calibrated one-vs-rest logistic regression."""
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.multiclass import OneVsRestClassifier
-    from sklearn.pipeline import FeatureUnion, Pipeline
+    ``vocabularies`` fixes the n-grams of the ``word`` and ``char`` blocks (see :func:`fit_features`).
+    """
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
 
     s = settings or ClassifierSettings()
-    common = {"preprocessor": _strip_numbers, "sublinear_tf": True, "min_df": s.min_df, "dtype": np.float32}
-    features = FeatureUnion(
-        [
-            ("word", TfidfVectorizer(ngram_range=s.word_ngrams, max_features=s.word_max_features, **common)),
-            (
-                "char",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=s.char_ngrams, max_features=s.char_max_features, **common
-                ),
-            ),
-        ]
+    fixed = vocabularies or {}
+    common = {"preprocessor": normalise_text, "sublinear_tf": True, "min_df": s.min_df, "dtype": np.float32}
+    word = TfidfVectorizer(
+        ngram_range=s.word_ngrams, max_features=s.word_max_features, vocabulary=fixed.get("word"), **common
     )
+    char = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=s.char_ngrams, max_features=s.char_max_features,
+        vocabulary=fixed.get("char"), **common,
+    )
+    rules = CountVectorizer(
+        token_pattern=RULE_TOKENS, lowercase=False, binary=True, dtype=np.float32, vocabulary=rule_vocabulary()
+    )
+    return FeatureUnion(
+        [("word", word), ("char", char), ("rules", rules)],
+        transformer_weights={"word": 1.0, "char": 1.0, "rules": s.rule_weight},
+    )
+
+
+def fit_features(
+    texts: Sequence[str], settings: ClassifierSettings, groups: Sequence[str] | None = None
+) -> tuple[Any, Any]:
+    """Fit the feature union on ``texts``; returns it and the training matrix.
+
+    With ``groups`` (each text's jurisdiction) and ``settings.min_jurisdictions > 1``, the word
+    and character n-grams are limited to those that occur in at least that many jurisdictions:
+    an n-gram only one country's drafters use (a currency, an agency, a house style) cannot
+    become a signal the model then misses in a country it has not seen.
+    """
+    features = build_features(settings)
+    matrix = features.fit_transform(list(texts))
+    if groups is None or settings.min_jurisdictions <= 1:
+        return features, matrix
+    shared = shared_vocabularies(features, matrix, groups, settings.min_jurisdictions)
+    features = build_features(settings, shared)
+    return features, features.fit_transform(list(texts))
+
+
+def shared_vocabularies(features: Any, matrix: Any, groups: Sequence[str], minimum: int) -> dict[str, list[str]]:
+    """Per text block, the fitted n-grams present in the texts of at least ``minimum`` groups."""
+    names = np.asarray(groups)
+    present = matrix.tocsc() > 0
+    out: dict[str, list[str]] = {}
+    start = 0
+    for name, vectorizer in features.transformer_list:
+        width = len(vectorizer.vocabulary_)
+        if name in ("word", "char"):
+            block = present[:, start : start + width]
+            spread = sum((block[names == g].sum(axis=0) > 0).astype(int) for g in sorted(set(groups)))
+            keep = np.flatnonzero(np.asarray(spread).ravel() >= minimum)
+            terms = {index: term for term, index in vectorizer.vocabulary_.items()}
+            out[name] = [terms[i] for i in keep]
+        start += width
+    return out
+
+
+def rule_vocabulary() -> list[str]:
+    """One marker token per tag of the tag set (a fixed vocabulary: the block needs no fitting)."""
+    from .knowledge import load_tags
+
+    return sorted(RULE_MARKER + tag.replace("-", "_") for tag in load_tags())
+
+
+def build_classifier(settings: ClassifierSettings | None = None) -> Any:
+    """Unfitted one-vs-rest, class-balanced logistic regression (one binary model per tag)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    s = settings or ClassifierSettings()
     linear = LogisticRegression(
         C=s.c, class_weight="balanced", solver="liblinear", dual=True, max_iter=2000, random_state=s.random_state
     )
-    calibrated = CalibratedClassifierCV(linear, method="sigmoid", cv=s.calibration_folds, ensemble=False)
-    return Pipeline([("features", features), ("classifier", OneVsRestClassifier(calibrated))])
+    return OneVsRestClassifier(linear)
+
+
+def build_pipeline(settings: ClassifierSettings | None = None) -> Any:
+    """An unfitted pipeline: the features of :func:`build_features` into :func:`build_classifier`."""
+    from sklearn.pipeline import Pipeline
+
+    return Pipeline([("features", build_features(settings)), ("classifier", build_classifier(settings))])
+
+
+def sigmoid(values: np.ndarray, slope: float, offset: float) -> np.ndarray:
+    """Platt scaling: ``1 / (1 + exp(-(slope * value + offset)))``."""
+    return 1.0 / (1.0 + np.exp(-np.clip(slope * values + offset, -60.0, 60.0)))
 
 
 @dataclass
 class TagModel:
-    """A fitted pipeline with its label set, per-tag thresholds and metadata."""
+    """A fitted pipeline with its label set, calibration, per-tag thresholds and metadata."""
 
     pipeline: Any
     labels: tuple[str, ...]
     thresholds: dict[str, tuple[float, float]]  # tag -> (with a rule hit, without one)
     meta: dict[str, Any] = field(default_factory=dict)
+    calibration: dict[str, tuple[float, float]] = field(default_factory=dict)  # tag -> (slope, offset)
+
+    def decision(self, texts: Sequence[str]) -> np.ndarray:
+        """Raw linear scores, one row per model input, one column per label."""
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        values = np.asarray(self.pipeline.decision_function(list(texts)), dtype=float)
+        return values.reshape(len(texts), len(self.labels))
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated scores, one row per model input (:func:`model_input`), one column per label."""
-        if not texts:
-            return np.zeros((0, len(self.labels)))
-        scores = np.asarray(self.pipeline.predict_proba(list(texts)), dtype=float)
-        return scores.reshape(len(texts), len(self.labels))
+        return self.calibrate(self.decision(texts))
+
+    def calibrate(self, decision: np.ndarray) -> np.ndarray:
+        """Raw scores to calibrated probabilities (a plain logistic link for an uncalibrated tag)."""
+        out = np.empty_like(decision, dtype=float)
+        for column, tag in enumerate(self.labels):
+            slope, offset = self.calibration.get(tag, (1.0, 0.0))
+            out[:, column] = sigmoid(decision[:, column], slope, offset)
+        return out
 
     def unit_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Per model input, the calibrated score of every label."""
@@ -179,27 +306,94 @@ class TagModel:
         return on
 
 
+def modelled_labels(labels: Sequence[frozenset[str]], label_set: Sequence[str], min_positives: int) -> tuple[str, ...]:
+    """The tags of ``label_set`` with at least ``min_positives`` positive units."""
+    return tuple(t for t in label_set if sum(t in y for y in labels) >= min_positives)
+
+
 def fit_model(
-    texts: Sequence[str], labels: Sequence[frozenset[str]], label_set: Sequence[str], settings: ClassifierSettings
+    texts: Sequence[str],
+    labels: Sequence[frozenset[str]],
+    label_set: Sequence[str],
+    settings: ClassifierSettings,
+    groups: Sequence[str] | None = None,
 ) -> TagModel:
-    """Fit the pipeline on labelled unit texts.
+    """Fit the pipeline on labelled unit texts (no calibration or thresholds: see ``fit_tagger``).
 
     Args:
-        texts: the units' own texts.
+        texts: the model inputs (:func:`model_input`).
         labels: the tags of each unit (a subset of ``label_set``).
         label_set: the tags to model, in output order; a tag with fewer than
             ``settings.min_positives`` positive units is left out of the model.
         settings: the pipeline's hyper-parameters.
+        groups: each unit's jurisdiction (for ``settings.min_jurisdictions``).
 
     Returns:
-        A :class:`TagModel` with no thresholds yet (see :func:`analyser.modeleval`).
+        A :class:`TagModel` with no calibration and no thresholds yet.
     """
-    modelled = tuple(t for t in label_set if sum(t in y for y in labels) >= settings.min_positives)
+    return fit_with_features(texts, labels, label_set, settings, groups)[0]
+
+
+def fit_with_features(
+    texts: Sequence[str],
+    labels: Sequence[frozenset[str]],
+    label_set: Sequence[str],
+    settings: ClassifierSettings,
+    groups: Sequence[str] | None = None,
+) -> tuple[TagModel, Any, np.ndarray]:
+    """:func:`fit_model`, also returning the training feature matrix and label matrix (for calibration)."""
+    from sklearn.pipeline import Pipeline
+
+    modelled = modelled_labels(labels, label_set, settings.min_positives)
     if not modelled:
         raise ModelError("no tag has enough positive units to train on")
     matrix = np.array([[t in y for t in modelled] for y in labels], dtype=int)
-    pipeline = build_pipeline(settings).fit(list(texts), matrix)
-    return TagModel(pipeline=pipeline, labels=modelled, thresholds={})
+    features, matrix_x = fit_features(texts, settings, groups)
+    classifier = build_classifier(settings).fit(matrix_x, matrix)
+    pipeline = Pipeline([("features", features), ("classifier", classifier)])
+    return TagModel(pipeline=pipeline, labels=modelled, thresholds={}), matrix_x, matrix
+
+
+def grouped_decisions(
+    features: Any, matrix: np.ndarray, groups: Sequence[str], settings: ClassifierSettings
+) -> np.ndarray:
+    """Out-of-fold raw scores: each fold of whole groups (jurisdictions) scored by a model of the others.
+
+    A tag with no positive unit in a fold's training part scores that fold below every
+    learnt score of the column (the model could not have learnt it).
+    """
+    from sklearn.base import clone
+    from sklearn.model_selection import GroupKFold
+
+    names = np.asarray(groups)
+    folds = min(settings.calibration_folds, len(set(groups)))
+    scores = np.zeros(matrix.shape, dtype=float)
+    unlearnt = np.zeros(matrix.shape, dtype=bool)
+    if folds < 2:
+        return scores
+    for train, test in GroupKFold(n_splits=folds).split(matrix, groups=names):
+        with warnings.catch_warnings():  # a tag absent from this fold's training part is expected here
+            warnings.filterwarnings("ignore", message="Label not .* is present in all training examples")
+            classifier = clone(build_classifier(settings)).fit(features[train], matrix[train])
+        scores[test] = np.asarray(classifier.decision_function(features[test]), dtype=float).reshape(len(test), -1)
+        unlearnt[test] = (matrix[train].sum(axis=0) == 0)[None, :]
+    for column in range(matrix.shape[1]):
+        learnt = scores[~unlearnt[:, column], column]
+        scores[unlearnt[:, column], column] = (learnt.min() if learnt.size else 0.0) - 1.0
+    return scores
+
+
+def fit_calibration(decision: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    """Platt scaling of one tag: (slope, offset) of a logistic fit of truth on out-of-fold scores."""
+    from sklearn.linear_model import LogisticRegression
+
+    if truth.min() == truth.max():
+        return 1.0, 0.0
+    fitted = LogisticRegression(C=1e4).fit(decision.reshape(-1, 1), truth)
+    slope = float(fitted.coef_[0, 0])
+    if slope <= 0:  # scores that do not rank: keep the order, give up on calibration
+        return 1.0, 0.0
+    return slope, float(fitted.intercept_[0])
 
 
 # -- persistence ---------------------------------------------------------------------------------
@@ -221,6 +415,7 @@ def save_model(model: TagModel, directory: Path) -> Path:
         libraries=library_versions(),
         labels=list(model.labels),
         thresholds={t: [round(v, 4) for v in model.thresholds[t]] for t in model.labels if t in model.thresholds},
+        calibration={t: [float(v) for v in model.calibration[t]] for t in model.labels if t in model.calibration},
     )
     (directory / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return directory
@@ -233,13 +428,13 @@ def _slim(pipeline: Any) -> None:
     ``stop_words_`` introspection attribute is dropped (scikit-learn documents it as safe to
     remove), and coefficients are stored as float32 (scores change by about 1e-7).
     """
-    for _, vectorizer in pipeline.named_steps["features"].transformer_list:
+    for _, vectorizer in pipeline.named_steps["features"].transformer_list:  # word, char, rules
         vectorizer.vocabulary_ = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
         if hasattr(vectorizer, "stop_words_"):
             vectorizer.stop_words_ = None
-    for calibrated in pipeline.named_steps["classifier"].estimators_:
-        for member in getattr(calibrated, "calibrated_classifiers_", []):
-            member.estimator.coef_ = np.asarray(member.estimator.coef_, dtype=np.float32)
+    for estimator in pipeline.named_steps["classifier"].estimators_:
+        if hasattr(estimator, "coef_"):
+            estimator.coef_ = np.asarray(estimator.coef_, dtype=np.float32)
 
 
 def load_model(directory: Path | str) -> TagModel:
@@ -255,7 +450,8 @@ def load_model(directory: Path | str) -> TagModel:
     pipeline = _read_pipeline(directory / MODEL_FILE)
     labels = tuple(meta["labels"])
     thresholds = {t: (float(v[0]), float(v[1])) for t, v in meta.get("thresholds", {}).items()}
-    return TagModel(pipeline=pipeline, labels=labels, thresholds=thresholds, meta=meta)
+    calibration = {t: (float(v[0]), float(v[1])) for t, v in meta.get("calibration", {}).items()}
+    return TagModel(pipeline=pipeline, labels=labels, thresholds=thresholds, meta=meta, calibration=calibration)
 
 
 def _read_meta(directory: Path) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""``tipgap train`` and ``tipgap eval``: the tagging model's commands (registered in :mod:`analyser.cli`)."""
+"""``tipgap train``, ``tipgap eval`` and ``tipgap annotations``: the tagging model's commands
+(registered in :mod:`analyser.cli`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .annotations import REKEY_STATUSES
 from .errors import AnalyserError
 
 DEFAULT_MODEL_DIR = Path("models/tagger")
@@ -88,3 +90,65 @@ def eval_command(model_dir: Path, inputs: tuple[Path, ...], jobs: int, cache: Pa
         raise click.ClickException(str(err)) from err
     text = write_report(report_path or model_dir / EVAL_FILE, evaluation, drift, meta)
     click.echo(text)
+
+
+@click.group("annotations")
+def annotations_group() -> None:
+    """Maintain the provision annotations of corpora/annotations (issue 5)."""
+
+
+@annotations_group.command("rekey")
+@click.option("--annotations", "directory", default=Path("corpora/annotations"), show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path), help="The annotations folder.")
+@_inputs
+@_jobs
+@click.option("--min-similarity", default=0.8, show_default=True, type=click.FloatRange(0.5, 1.0),
+              help="Sketch similarity at which the labels of a changed text carry over.")
+@click.option("--dry-run", is_flag=True, help="Report only; leave the files as they are.")
+def rekey_command(directory: Path, inputs: tuple[Path, ...], jobs: int, min_similarity: float, dry_run: bool) -> None:
+    """Re-attach annotations to the current segmentation after drift.
+
+    Runs the pipeline on the annotated statutes, then finds each labelled text again: by
+    id and text hash, by text hash under another id, or by sketch similarity (a text that
+    changed only in spacing or a few words). Lists what moved and what a person must
+    re-label; writes the updated files unless --dry-run.
+
+    Example:
+
+    \b
+        tipgap annotations rekey --input ../shared/corpus --input corpora/samples/statutes
+    """
+    from .annotations import rekey_folder
+
+    if not inputs:
+        raise click.UsageError("give the statute folders the annotations point into with --input")
+    try:
+        outcome = rekey_folder(directory, inputs, jobs=jobs, min_similarity=min_similarity, write=not dry_run)
+    except AnalyserError as err:
+        raise click.ClickException(str(err)) from err
+    for row in outcome:
+        if row.status in ("moved", "similar", "unresolved"):
+            target = f" -> {row.annotation.provision_id}" if row.status != "unresolved" else ""
+            click.echo(f"{row.status}: {row.previous_id}{target} (similarity {row.similarity:.2f})")
+    counts = {status: sum(r.status == status for r in outcome) for status in REKEY_STATUSES}
+    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()) + (" (dry run)" if dry_run else ""), err=True)
+
+
+@annotations_group.command("stats")
+@click.option("--annotations", "directory", default=Path("corpora/annotations"), show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path), help="The annotations folder.")
+def stats_command(directory: Path) -> None:
+    """Count labelled units per jurisdiction and positives per tag (and their jurisdictions).
+
+    Example:
+
+    \b
+        tipgap annotations stats
+    """
+    from .annotations import label_counts, load_annotations, load_label_set
+
+    try:
+        annotations, labels = load_annotations(directory), load_label_set(directory)
+    except AnalyserError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(label_counts(annotations, labels))

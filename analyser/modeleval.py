@@ -8,11 +8,11 @@ Four taggers are scored on the same annotated units and the same folds:
 - ``rules+model``: on when a rule hits or the model's score passes the threshold (the
   pipeline's combination, :func:`analyser.tag.tag_provisions`).
 
-For each held-out jurisdiction the model is trained on the others. The thresholds used on a
-held-out jurisdiction are tuned on the out-of-fold scores of the *other* jurisdictions only, so
-no label of the held-out jurisdiction chooses its own thresholds. (Those other scores come from
-models that did see the held-out jurisdiction's labels in training: a second-order leak that a
-fully nested search would remove at about four times the cost; see ``EVAL.md``.)
+For each held-out jurisdiction, :func:`fit_tagger` fits everything on the other
+jurisdictions alone: the vocabulary and IDF weights, the linear models, the per-tag
+calibration and the per-tag thresholds. Calibration and thresholds come from an inner,
+jurisdiction-grouped cross-validation of the training jurisdictions (fully nested): no
+label and no text of the held-out jurisdiction takes part in any fitting.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .annotations import LabelledUnit
-from .classify import NEVER, ClassifierSettings, fit_model, model_input
+from .classify import NEVER, ClassifierSettings, TagModel, fit_calibration, fit_with_features, grouped_decisions
+from .classify import model_input
 
 SYSTEMS = ("keywords", "rules", "model", "rules+model")
 MAX_CANDIDATES = 40  # threshold values tried per tag (quantiles of the positives' scores)
@@ -100,17 +101,22 @@ def keyword_matrix(texts: Sequence[str], labels: Sequence[str]) -> np.ndarray:
 
 
 def best_thresholds(
-    scores: np.ndarray, truth: np.ndarray, rules: np.ndarray, veto: bool = True
+    scores: np.ndarray, truth: np.ndarray, rules: np.ndarray, veto: bool = True, add: bool = True,
+    min_gain: float = 0.0,
 ) -> tuple[float, float]:
     """The (rule, model) thresholds that maximise F1 of ``(rules & s >= t_rule) | (s >= t_model)``.
 
     Ties go to the lowest rule threshold and the highest model threshold: keep rule hits, and
-    let the model add tags only when that helps. Without ``veto`` every rule hit stands.
+    let the model add tags only when that helps. Without ``veto`` every rule hit stands;
+    without ``add`` the model never adds a tag the rules did not find. The rules alone
+    (``(0, NEVER)``) win unless another choice beats their F1 by more than ``min_gain``: with
+    a handful of positives, a small gain on the training jurisdictions is mostly noise.
     """
     candidates = _candidates(scores, truth)
-    model_options = np.array(sorted(candidates + [NEVER], reverse=True))
+    model_options = np.array(sorted(candidates + [NEVER], reverse=True) if add else [NEVER])
     fires = scores[:, None] >= model_options[None, :]  # units x model thresholds
-    best, best_f1 = (0.0, NEVER), -1.0
+    rules_f1 = _f1(rules.astype(bool), truth.astype(bool)) if rules.any() else 0.0
+    best, best_f1 = (0.0, NEVER), rules_f1 + min_gain
     for rule_t in [0.0] + (sorted(candidates) if veto else []):
         predicted = fires | (rules.astype(bool) & (scores >= rule_t))[:, None]
         f1s = _f1_columns(predicted, truth)
@@ -149,52 +155,64 @@ def model_inputs(units: Sequence[LabelledUnit]) -> list[str]:
     return [model_input(u.text, u.rule_tags) for u in units]
 
 
-def fold_scores(
-    train: Sequence[LabelledUnit], test: Sequence[LabelledUnit], labels: Sequence[str], settings: ClassifierSettings
-) -> np.ndarray:
-    """Scores of ``test`` (units x labels) by a model fitted on ``train``; 0 for unmodelled tags."""
-    scores = np.zeros((len(test), len(labels)))
-    if not test:
-        return scores
-    model = fit_model(model_inputs(train), [u.annotation.labels for u in train], labels, settings)
-    predicted = model.predict_proba(model_inputs(test))
-    for column, tag in enumerate(model.labels):
-        scores[:, labels.index(tag)] = predicted[:, column]
-    return scores
-
-
-def lojo_scores(
-    units: Sequence[LabelledUnit], labels: Sequence[str], settings: ClassifierSettings, log: bool = True
-) -> np.ndarray:
-    """Out-of-fold model scores: each jurisdiction scored by a model trained on the others."""
-    scores = np.zeros((len(units), len(labels)))
-    for jurisdiction in sorted({u.jurisdiction for u in units}):
-        held = [i for i, u in enumerate(units) if u.jurisdiction == jurisdiction]
-        train = [u for u in units if u.jurisdiction != jurisdiction]
-        scores[held] = fold_scores(train, [units[i] for i in held], labels, settings)
-        if log:
-            print(f"  fold {jurisdiction}: {len(held)} held-out units, {len(train)} training units", flush=True)
-    return scores
-
-
 @dataclass(frozen=True)
 class Combination:
     """How far the model may change the rules' output (``[combination]`` of a model's config.toml)."""
 
     rule_veto: bool = True  # may the model drop a rule hit it scores low?
-    rules_only: tuple[str, ...] = ()  # tags the model may not add (their labels are broader than the checklist's use)
+    rules_only: tuple[str, ...] = ()  # tags the model may not add (it may still veto them when rule_veto)
+    min_gain: float = 0.0  # F1 the tuned thresholds must gain over the rules alone on the training folds
 
 
 def tune_thresholds(
     scores: np.ndarray, truth: np.ndarray, rules: np.ndarray, labels: Sequence[str],
     combination: Combination = Combination(),
 ) -> dict[str, tuple[float, float]]:
-    """Per-tag (rule, model) thresholds of the combination, from out-of-fold scores."""
+    """Per-tag (rule, model) thresholds of the combination, from out-of-fold scores.
+
+    A ``rules_only`` tag gets no model threshold (the model never adds it); with ``rule_veto``
+    its rule threshold is still tuned, so the model may drop a rule hit it scores low.
+    """
     return {
-        tag: (0.0, NEVER) if tag in combination.rules_only
-        else best_thresholds(scores[:, j], truth[:, j], rules[:, j], combination.rule_veto)
+        tag: best_thresholds(
+            scores[:, j], truth[:, j], rules[:, j], combination.rule_veto, add=tag not in combination.rules_only,
+            min_gain=combination.min_gain,
+        )
         for j, tag in enumerate(labels)
     }
+
+
+@dataclass
+class FittedTagger:
+    """A model fitted, calibrated and thresholded on training jurisdictions only."""
+
+    model: TagModel  # thresholds: the rules+model combination as shipped
+    alone: dict[str, float]  # per tag: the threshold of the model used without the rules
+
+
+def fit_tagger(
+    units: Sequence[LabelledUnit],
+    labels: Sequence[str],
+    settings: ClassifierSettings,
+    combination: Combination = Combination(),
+) -> FittedTagger:
+    """Fit the model on ``units``, then calibrate it and tune its thresholds on grouped out-of-fold scores.
+
+    The out-of-fold scores come from folds of whole jurisdictions of ``units``
+    (:func:`analyser.classify.grouped_decisions`), so calibration and thresholds are
+    chosen on jurisdictions the scoring model did not see, as a new country will be.
+    """
+    groups = [u.jurisdiction for u in units]
+    model, features, truth = fit_with_features(
+        model_inputs(units), [u.annotation.labels for u in units], labels, settings, groups
+    )
+    rules = rule_matrix(units, model.labels)
+    decisions = grouped_decisions(features, truth, groups, settings)
+    model.calibration = {tag: fit_calibration(decisions[:, j], truth[:, j]) for j, tag in enumerate(model.labels)}
+    scores = model.calibrate(decisions)
+    model.thresholds = tune_thresholds(scores, truth, rules, model.labels, combination)
+    alone = {tag: best_threshold(scores[:, j], truth[:, j]) for j, tag in enumerate(model.labels)}
+    return FittedTagger(model, alone)
 
 
 def evaluate(
@@ -214,34 +232,28 @@ def evaluate(
         combination: the limits on the rules+model combination (as shipped).
 
     Returns:
-        An :class:`Evaluation`; its ``oof_scores`` tune the final model's thresholds.
+        An :class:`Evaluation`, with the held-out scores of every unit in ``oof_scores``.
     """
     labels = list(labels)
     truth, rules = label_matrix(units, labels), rule_matrix(units, labels)
     keywords = keyword_matrix([u.text for u in units], labels)
     jurisdictions = sorted({u.jurisdiction for u in units})
-    oof = lojo_scores(units, labels, settings, log=log)
+    oof = np.zeros(truth.shape)
     model_on = np.zeros_like(truth)
-    combined = np.zeros_like(truth)
+    combined = rules.copy()  # tags the fold's model does not cover stay with the rules
     for jurisdiction in jurisdictions:
         held = np.array([u.jurisdiction == jurisdiction for u in units])
-        alone = np.array([best_threshold(oof[~held, j], truth[~held, j]) for j in range(len(labels))])
-        tuned = tune_thresholds(oof[~held], truth[~held], rules[~held], labels, combination)
-        rule_t = np.array([tuned[t][0] for t in labels])
-        model_t = np.array([tuned[t][1] for t in labels])
-        model_on[held] = oof[held] >= alone
-        combined[held] = (rules[held].astype(bool) & (oof[held] >= rule_t)) | (oof[held] >= model_t)
+        train = [u for u, h in zip(units, held) if not h]
+        fitted = fit_tagger(train, labels, settings, combination)
+        _score_fold(fitted, [u for u, h in zip(units, held) if h], labels, held, rules, (oof, model_on, combined))
+        if log:
+            print(f"  fold {jurisdiction}: {int(held.sum())} held-out units, {len(train)} training units", flush=True)
     result = Evaluation(tuple(labels), tuple(jurisdictions), len(units), oof_scores=oof)
     result.fold_units = {j: sum(u.jurisdiction == j for u in units) for j in jurisdictions}
     result.positive_jurisdictions = {
         tag: len({u.jurisdiction for u in units if tag in u.annotation.labels}) for tag in labels
     }
-    ranked = {
-        "keywords": keywords.astype(float),
-        "rules": rules.astype(float),
-        "model": oof,
-        "rules+model": oof,  # the calibrated score, which has seen the rule hits
-    }
+    ranked = {"keywords": keywords.astype(float), "rules": rules.astype(float), "model": oof, "rules+model": oof}
     decided = {"keywords": keywords, "rules": rules, "model": model_on, "rules+model": combined}
     for system in SYSTEMS:
         result.scores[system] = {
@@ -249,6 +261,27 @@ def evaluate(
             for j, tag in enumerate(labels)
         }
     return result
+
+
+def _score_fold(
+    fitted: FittedTagger,
+    held_units: Sequence[LabelledUnit],
+    labels: Sequence[str],
+    held: np.ndarray,
+    rules: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """Write the held-out jurisdiction's scores and decisions into ``out`` (scores, model, combined)."""
+    oof, model_on, combined = out
+    scores = fitted.model.predict_proba(model_inputs(held_units))
+    for k, tag in enumerate(fitted.model.labels):
+        column = labels.index(tag)
+        rule_t, model_t = fitted.model.thresholds[tag]
+        oof[held, column] = scores[:, k]
+        model_on[held, column] = scores[:, k] >= fitted.alone[tag]
+        combined[held, column] = (rules[held, column].astype(bool) & (scores[:, k] >= rule_t)) | (
+            scores[:, k] >= model_t
+        )
 
 
 def _tag_score(tag: str, truth: np.ndarray, predicted: np.ndarray, ranking: np.ndarray) -> TagScore:
@@ -268,27 +301,36 @@ def item_tags(labels: Sequence[str]) -> tuple[str, ...]:
 
 
 def render_report(evaluation: Evaluation, drift: object, meta: dict[str, object]) -> str:
-    """EVAL.md: summary, targets, per-tag figures of the keyword baseline and of each tagger."""
-    items = item_tags(evaluation.labels)
-    lines = [
+    """EVAL.md: summary, targets, protocol, notes, drift, per-tag figures of the baseline and of each tagger."""
+    lines = _report_head(evaluation, meta) + _report_summary(evaluation, meta)
+    lines += ["", "## Annotation drift", "", drift.summary() if hasattr(drift, "summary") else str(drift), ""]
+    return "\n".join(lines + _report_tags(evaluation)) + "\n"
+
+
+def _report_head(evaluation: Evaluation, meta: dict[str, object]) -> list[str]:
+    return [
         f"# Tagging model `{meta.get('name', '')}`: leave-one-jurisdiction-out evaluation",
         "",
         f"Made by `tipgap train` / `tipgap eval` (`make eval`). {evaluation.units} annotated units from "
         f"{len(evaluation.jurisdictions)} jurisdictions: "
         + ", ".join(f"{j} {n}" for j, n in evaluation.fold_units.items())
-        + ". Each jurisdiction is scored by a model trained on the others, with thresholds tuned on the "
-        "others only. Training data sha256 `" + str(meta.get("training_data_sha256", ""))[:16] + "`.",
+        + ". Each jurisdiction is scored by a model fitted on the others alone. Training data sha256 `"
+        + str(meta.get("training_data_sha256", ""))[:16] + "`.",
         "",
         "## Summary",
         "",
         "| tagger | macro-F1 item tags | micro-F1 item tags | macro-F1 all labels | micro-F1 all labels |",
         "|---|---|---|---|---|",
     ]
-    for system in SYSTEMS:
-        lines.append(
-            f"| {system} | {evaluation.macro_f1(system, items):.3f} | {evaluation.micro_f1(system, items):.3f} | "
-            f"{evaluation.macro_f1(system, evaluation.labels):.3f} | {evaluation.micro_f1(system, evaluation.labels):.3f} |"
-        )
+
+
+def _report_summary(evaluation: Evaluation, meta: dict[str, object]) -> list[str]:
+    items = item_tags(evaluation.labels)
+    lines = [
+        f"| {system} | {evaluation.macro_f1(system, items):.3f} | {evaluation.micro_f1(system, items):.3f} | "
+        f"{evaluation.macro_f1(system, evaluation.labels):.3f} | {evaluation.micro_f1(system, evaluation.labels):.3f} |"
+        for system in SYSTEMS
+    ]
     combined, baseline = evaluation.macro_f1("rules+model", items), evaluation.macro_f1("keywords", items)
     lines += [
         "",
@@ -296,15 +338,23 @@ def render_report(evaluation: Evaluation, drift: object, meta: dict[str, object]
         f"{combined:.3f} ({'met' if combined >= 0.85 else 'NOT met'}); >= 15 points above the keyword baseline -> "
         f"{100 * (combined - baseline):+.1f} points ({'met' if combined - baseline >= 0.15 else 'NOT met'}).",
         "",
-        f"Combination as evaluated and shipped: {meta.get('combination', 'free')}. Thresholds of a held-out "
-        "jurisdiction are tuned on the other jurisdictions' out-of-fold scores; those scores come from models "
-        "that saw the held-out jurisdiction in training (a second-order leak; a fully nested search costs about "
-        "four times as much).",
+        "## Protocol",
         "",
-        "## Annotation drift",
-        "",
-        drift.summary() if hasattr(drift, "summary") else str(drift),
-        "",
+        f"Combination as evaluated and shipped: {meta.get('combination', 'free')}; classifier settings: "
+        f"{meta.get('classifier', {})}. Fully nested: for each held-out jurisdiction the vocabulary, the linear "
+        "models, the per-tag calibration (Platt) and the per-tag thresholds are fitted on the other "
+        "jurisdictions alone, calibration and thresholds on their jurisdiction-grouped out-of-fold scores. "
+        "The keyword baseline (any keyword of `tags.toml`) and the rules are scored on the same units.",
+    ]
+    notes = meta.get("notes") or []
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in notes]  # type: ignore[union-attr]
+    return lines
+
+
+def _report_tags(evaluation: Evaluation) -> list[str]:
+    items = item_tags(evaluation.labels)
+    lines = [
         "## Per tag",
         "",
         "`n+`: positive units; `jur+`: jurisdictions with positives; P/R/F1 at the tuned thresholds, AP: "
@@ -331,4 +381,4 @@ def render_report(evaluation: Evaluation, drift: object, meta: dict[str, object]
             f"- {system}: {sum(r.predicted for r in rows)} predicted, {sum(r.true_positives for r in rows)} true "
             f"positives, of {sum(r.support for r in rows)} positive labels."
         )
-    return "\n".join(lines) + "\n"
+    return lines

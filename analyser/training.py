@@ -3,8 +3,9 @@
 A model folder ``models/<name>/`` holds ``config.toml`` (inputs and hyper-parameters,
 written by hand), and what training writes: ``model.skops``, ``meta.json`` and
 ``EVAL.md``. Training rebuilds the annotated units from the source files, evaluates leave
-one jurisdiction out, tunes the per-tag thresholds on the out-of-fold scores, and fits the
-final model on every annotated unit.
+one jurisdiction out (fully nested, :mod:`analyser.modeleval`), then fits the shipped
+model on every annotated unit the same way each fold's model was fitted: calibration and
+thresholds from jurisdiction-grouped out-of-fold scores.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import Any
 
 from .annotations import DriftReport, LabelledUnit, load_annotations, load_label_set, rebuild_units
 from .annotations import training_data_hash
-from .classify import ClassifierSettings, TagModel, fit_model, save_model, settings_dict
+from .classify import ClassifierSettings, TagModel, save_model, settings_dict
 from .errors import ModelError
-from .modeleval import Combination, Evaluation, evaluate, label_matrix, model_inputs, rule_matrix, tune_thresholds
+from .modeleval import Combination, Evaluation, evaluate, fit_tagger
 
 CONFIG_FILE = "config.toml"
 EVAL_FILE = "EVAL.md"
@@ -39,6 +40,7 @@ class TrainingConfig:
     settings: ClassifierSettings = field(default_factory=ClassifierSettings)
     cache: Path | None = None
     combination: Combination = field(default_factory=Combination)
+    notes: tuple[str, ...] = ()  # written into meta.json and EVAL.md (how the configuration was chosen)
 
 
 def load_config(model_dir: Path, inputs: tuple[Path, ...] = (), cache: Path | None = None) -> TrainingConfig:
@@ -57,14 +59,17 @@ def load_config(model_dir: Path, inputs: tuple[Path, ...] = (), cache: Path | No
         settings=ClassifierSettings.resolve(data.get("classifier")),
         cache=cache,
         combination=_combination(data.get("combination", {}), path),
+        notes=tuple(str(note) for note in data.get("notes", [])),
     )
 
 
 def _combination(table: dict[str, Any], path: Path) -> Combination:
-    unknown = sorted(set(table) - {"rule_veto", "rules_only"})
+    unknown = sorted(set(table) - {"rule_veto", "rules_only", "min_gain"})
     if unknown:
-        raise ModelError(f"{path}: unknown [combination] keys {unknown}; known: rule_veto, rules_only")
-    return Combination(bool(table.get("rule_veto", True)), tuple(table.get("rules_only", ())))
+        raise ModelError(f"{path}: unknown [combination] keys {unknown}; known: min_gain, rule_veto, rules_only")
+    return Combination(
+        bool(table.get("rule_veto", True)), tuple(table.get("rules_only", ())), float(table.get("min_gain", 0.0))
+    )
 
 
 # -- the labelled units, with an optional on-disk cache ----------------------------------------------
@@ -140,16 +145,10 @@ def _write_cache(cache: Path, key: str, units: list[LabelledUnit], drift: DriftR
 
 # -- train and evaluate ------------------------------------------------------------------------------
 def train(config: TrainingConfig, model_dir: Path, jobs: int = 1) -> tuple[TagModel, Evaluation, DriftReport]:
-    """Evaluate LOJO, tune thresholds, fit on everything and write the model folder."""
+    """Evaluate LOJO, fit, calibrate and threshold on everything, and write the model folder."""
     units, drift, label_set = labelled_units(config, jobs)
     evaluation = evaluate(units, label_set, config.settings, combination=config.combination)
-    assert evaluation.oof_scores is not None
-    thresholds = tune_thresholds(
-        evaluation.oof_scores, label_matrix(units, label_set), rule_matrix(units, label_set), label_set,
-        config.combination,
-    )
-    model = fit_model(model_inputs(units), [u.annotation.labels for u in units], label_set, config.settings)
-    model.thresholds = {t: thresholds[t] for t in model.labels}
+    model = fit_tagger(units, label_set, config.settings, config.combination).model
     model.meta = _meta(config, units, evaluation, drift)
     save_model(model, model_dir)
     write_report(model_dir / EVAL_FILE, evaluation, drift, model.meta)
@@ -174,7 +173,12 @@ def _meta(config: TrainingConfig, units: list[LabelledUnit], evaluation: Evaluat
         "training_units": len(units),
         "jurisdictions": list(evaluation.jurisdictions),
         "classifier": settings_dict(config.settings),
-        "combination": {"rule_veto": config.combination.rule_veto, "rules_only": list(config.combination.rules_only)},
+        "combination": {
+            "rule_veto": config.combination.rule_veto,
+            "rules_only": list(config.combination.rules_only),
+            "min_gain": config.combination.min_gain,
+        },
+        "notes": list(config.notes),
         "drift": {"changed": len(drift.changed), "vanished": len(drift.vanished),
                   "missing_documents": len(drift.missing_documents)},
         "evaluation": {

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -202,12 +204,13 @@ def test_shipped_annotations_are_valid_and_hold_no_statute_text():
     assert len(annotations) >= 2000
     assert len({a.jurisdiction for a in annotations if not a.jurisdiction.startswith("X")}) >= 6
     assert all(a.labels <= label_set and len(a.text_sha) == 16 for a in annotations)
-    keys = {"jurisdiction", "document", "provision_id", "citation", "text_sha", "labels", "note"}
+    keys = {"jurisdiction", "document", "provision_id", "citation", "text_sha", "labels", "note", "sketch"}
     for path in ANNOTATIONS.glob("*/*.jsonl"):
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             assert set(row) <= keys, path
             assert len(row.get("citation", "")) < 120, path
+            assert re.fullmatch(r"[0-9a-f]{128}", row["sketch"]), path  # a hash, never text
 
 
 def test_every_core_tag_has_positives_from_three_jurisdictions():
@@ -297,3 +300,219 @@ def test_combination_limits_what_the_model_may_change():
     limited = tune_thresholds(scores, truth, rules, ["penalty", "compensation"],
                               Combination(rule_veto=False, rules_only=("compensation",)))
     assert limited["penalty"][0] == 0.0 and limited["compensation"] == (0.0, NEVER)
+    # a rules-only tag: the model may veto its false rule hits but never adds it
+    scores_add = np.array([[0.9, 0.9], [0.1, 0.1], [0.2, 0.2], [0.8, 0.8]])
+    truth_add = np.array([[1, 1], [0, 0], [0, 0], [1, 1]])
+    veto_only = tune_thresholds(scores_add, truth_add, rules, ["penalty", "compensation"],
+                                Combination(rule_veto=True, rules_only=("compensation",)))
+    assert veto_only["compensation"][0] > 0.2 and veto_only["compensation"][1] == NEVER
+    assert veto_only["penalty"][1] <= 0.8  # a free tag: the model adds the unit the rules missed
+
+
+# -- re-keying annotations after drift ------------------------------------------------------------
+def test_sketch_ignores_spacing_and_case_but_not_content():
+    from analyser.annotations import sketch_similarity, text_sketch
+
+    base = text_sketch("A person who recruits another person for exploitation commits an offence.")
+    assert base == text_sketch("A  person who recruits another\nperson for EXPLOITATION commits an offence.")
+    assert sketch_similarity(base, text_sketch("The annual report shall be laid before the assembly.")) < 0.3
+    assert len(base) == 128 and text_sketch("   ") == ""
+
+
+def test_rekey_keeps_moves_carries_and_reports():
+    from analyser.annotations import rekey, text_sketch
+
+    moved_text = "A person who harbours a trafficked person commits an offence and is liable to 5 years."
+    spaced_old = "Consent of the victim is\nno defence to an offence under this Act."
+    spaced_new = "Consent of the victim is no defence to an offence under this Act."
+    kept_text = "This Act may be cited as the Test Act."
+    old = [
+        _annotation("XTS/a/s-1", kept_text, ()),
+        _annotation("XTS/a/s-2", moved_text),
+        replace(_annotation("XTS/a/s-3", spaced_old, ("consent-irrelevant",)), sketch=text_sketch(spaced_old)),
+        _annotation("XTS/a/s-4", "a text that is gone"),
+        Annotation("XTS", "b.txt", "XTS/b/s-1", "0" * 16, frozenset()),
+    ]
+    units = {("XTS", "a.txt"): [("XTS/a/s-1", kept_text), ("XTS/a/pt-1/s-2", moved_text), ("XTS/a/s-3", spaced_new)]}
+    outcome = rekey(old, units)
+    assert [r.status for r in outcome] == ["kept", "moved", "similar", "unresolved", "unchecked"]
+    assert outcome[1].annotation.provision_id == "XTS/a/pt-1/s-2"
+    assert outcome[2].annotation.text_sha == text_hash(spaced_new)
+    assert outcome[2].annotation.labels == {"consent-irrelevant"}
+    assert outcome[0].annotation.sketch == text_sketch(kept_text)  # a kept annotation gains its sketch
+    assert outcome[3].annotation == old[3]  # left for a person to re-label
+
+
+def test_rekey_never_gives_one_unit_two_annotations_and_prefers_the_closer_id():
+    from analyser.annotations import id_affinity, rekey
+
+    text = "Whoever attempts to commit an offence under this Act is liable to the same punishment."
+    old = [_annotation("XTS/a/pt-1/s-9", text), _annotation("XTS/a/pt-2/s-9", text)]
+    units = {("XTS", "a.txt"): [("XTS/a/div-3/s-9", text), ("XTS/a/s-10", "another text entirely")]}
+    outcome = rekey(old, units)
+    assert sorted(r.status for r in outcome) == ["moved", "unresolved"]
+    assert id_affinity("XTS/a/pt-1/s-9", "XTS/a/div-3/s-9") == 1
+    assert id_affinity("XTS/a/s-9~2/a", "XTS/a/pt-1/s-9/a") == 2
+    assert id_affinity("XTS/a/s-9", "XTS/a/s-9") == 2
+
+
+def test_rekey_command_reattaches_a_renumbered_unit(tmp_path):
+    from click.testing import CliRunner
+
+    from analyser.annotations import rebuild_documents, unit_index, write_annotations
+    from analyser.commands_model import annotations_group
+
+    statutes = tmp_path / "statutes"
+    (statutes / "XTS").mkdir(parents=True)
+    body = "1. Short title\nThis Act may be cited as the Test Act.\n\n2. Penalty\nA person who does it is liable to imprisonment for 2 years.\n"
+    (statutes / "XTS" / "a.txt").write_text(body, encoding="utf-8")
+    probe = Annotation("XTS", "a.txt", "XTS/a/none", "0" * 16, frozenset())
+    results, _ = rebuild_documents([statutes], [probe])
+    unit_id, text = next((i, t) for i, t in unit_index(results)[("XTS", "a.txt")] if "imprisonment" in t)
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    (folder / "labels.toml").write_text('labels = ["penalty"]\n')
+    write_annotations(folder, [Annotation("XTS", "a.txt", "XTS/a/s-99", text_hash(text), frozenset({"penalty"}))])
+    args = ["rekey", "--annotations", str(folder), "--input", str(statutes)]
+    outcome = CliRunner().invoke(annotations_group, args)
+    assert outcome.exit_code == 0, outcome.output
+    assert f"moved: XTS/a/s-99 -> {unit_id}" in outcome.output
+    assert load_annotations(folder)[0].provision_id == unit_id
+    dry = CliRunner().invoke(annotations_group, args + ["--dry-run"])
+    assert "1 kept" in dry.output and "dry run" in dry.output
+
+
+# -- features robust to drafting style ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("an offence under section 12(3)(a) of this Act", "an offence under xref of this act"),
+        ("contrary to s. 279.01 or § 1589", "contrary to xref or xref"),
+        ("Article 5 of Part IV", "xref of xref"),
+        ("(1) A person who organizes forced labor", "a person who organises forced labour"),
+        ("imprisonment for 14 years and a fine of $500,000", "imprisonment for 0 years and a fine of $0"),
+        ("This part of the Act", "this part of the act"),  # a word, not a reference: kept
+        ("Some text.\nrulehit_penalty rulehit_attempt", "some text."),
+    ],
+)
+def test_normalise_text_masks_numbering_references_and_spelling(text, expected):
+    from analyser.classify import normalise_text
+
+    assert " ".join(normalise_text(text).split()) == expected
+
+
+def test_cross_references_in_two_styles_give_the_same_word_features():
+    """'an offence under section 12' and 'an offence under Article 7' read alike: citation style is no signal."""
+    from analyser.classify import build_features
+
+    features = build_features(SMALL).fit(TEXTS + ["an offence under section 12", "an offence under Article 7"])
+    word = features.transformer_list[0][1]
+    first, second = word.transform(["an offence under section 12", "an offence under Article 7"]).toarray()
+    np.testing.assert_allclose(first, second)
+
+
+def test_rule_hits_are_a_feature_block_of_their_own():
+    from analyser.classify import build_features, rule_vocabulary
+
+    features = build_features(SMALL).fit(TEXTS)
+    block = features.transformer_list[2][1]
+    row = block.transform([model_input("Some text.", ["penalty", "attempt"])]).toarray()[0]
+    vocabulary = rule_vocabulary()
+    assert row.sum() == 2 and row[vocabulary.index("rulehit_penalty")] == 1
+    assert block.transform(["rulehit_penalty in the text of a statute?"]).sum() == 1  # only exact markers count
+
+
+# -- calibration and thresholds fitted inside the training jurisdictions ---------------------------
+def _units(rows: list[tuple[str, str, tuple[str, ...]]]) -> list:
+    from analyser.annotations import LabelledUnit
+
+    return [
+        LabelledUnit(Annotation(j, "a.txt", f"{j}/a/s-{i}", text_hash(t), frozenset(labels)), t, frozenset())
+        for i, (j, t, labels) in enumerate(rows)
+    ]
+
+
+def _toy_units() -> list:
+    rows = []
+    for j, jur in enumerate(("XAA", "XBB", "XCC", "XDD")):
+        rows += [(jur, f"Whoever breaks rule {j}{i} is liable to imprisonment for {i} years.", ("penalty",)) for i in range(4)]
+        rows += [(jur, f"The report number {j}{i} shall be laid before the assembly.", ()) for i in range(6)]
+    return rows
+
+
+def test_grouped_decisions_score_each_group_with_a_model_that_never_saw_it():
+    from analyser.classify import build_features, grouped_decisions
+
+    rows = _toy_units()
+    texts = [t for _, t, _ in rows]
+    truth = np.array([[("penalty" in labels)] for _, _, labels in rows], dtype=int)
+    features = build_features(SMALL).fit_transform(texts)
+    scores = grouped_decisions(features, truth, [j for j, _, _ in rows], SMALL)
+    assert scores.shape == truth.shape
+    assert scores[truth[:, 0] == 1].min() > scores[truth[:, 0] == 0].max()
+    # a tag whose only positives sit in one group cannot be learnt when that group is held out
+    lonely = np.array([[j == "XAA" and "penalty" in labels] for j, _, labels in rows], dtype=int)
+    floor = grouped_decisions(features, lonely, [j for j, _, _ in rows], SMALL)
+    held = np.array([j == "XAA" for j, _, _ in rows])
+    assert np.all(floor[held] == floor.min()) and floor.max() > floor.min()
+
+
+def test_calibration_is_monotone_and_handles_constant_truth():
+    from analyser.classify import fit_calibration, sigmoid
+
+    decision = np.array([-3.0, -2.0, -1.0, 0.5, 1.0, 2.0])
+    slope, offset = fit_calibration(decision, np.array([0, 0, 0, 1, 1, 1]))
+    probabilities = sigmoid(decision, slope, offset)
+    assert slope > 0 and np.all(np.diff(probabilities) > 0) and probabilities[0] < 0.5 < probabilities[-1]
+    assert fit_calibration(decision, np.zeros(6, dtype=int)) == (1.0, 0.0)
+
+
+def test_evaluation_never_lets_the_held_out_jurisdiction_fit_anything():
+    """Flip every label of one jurisdiction: its held-out scores and decisions must not move."""
+    from analyser.modeleval import evaluate
+
+    rows = _toy_units()
+    flipped = [(j, t, () if j == "XAA" and labels else (("penalty",) if j == "XAA" else labels)) for j, t, labels in rows]
+    first = evaluate(_units(rows), ["penalty"], SMALL, log=False)
+    second = evaluate(_units(flipped), ["penalty"], SMALL, log=False)
+    held = np.array([j == "XAA" for j, _, _ in rows])
+    assert first.oof_scores is not None and second.oof_scores is not None
+    np.testing.assert_allclose(first.oof_scores[held], second.oof_scores[held])
+    assert not np.allclose(first.oof_scores[~held], second.oof_scores[~held])  # the others did learn from XAA
+
+
+def test_fit_tagger_sets_calibration_and_both_thresholds():
+    from analyser.modeleval import fit_tagger
+
+    fitted = fit_tagger(_units(_toy_units()), ["penalty", "attempt"], SMALL)
+    assert fitted.model.labels == ("penalty",)  # no positives for attempt: left to the rules
+    slope, _ = fitted.model.calibration["penalty"]
+    rule_t, model_t = fitted.model.thresholds["penalty"]
+    assert slope > 0 and 0 <= rule_t <= model_t <= NEVER and 0 < fitted.alone["penalty"] <= 1
+    scores = fitted.model.predict_proba(["Whoever breaks rule 77 is liable to imprisonment for 9 years."])
+    assert scores[0, 0] > 0.5
+
+
+def test_min_jurisdictions_drops_ngrams_only_one_country_uses():
+    from analyser.classify import fit_features
+
+    settings = ClassifierSettings(min_df=1, min_jurisdictions=2, word_max_features=500, char_max_features=500)
+    texts = ["the ringgit fine is payable", "the fine is payable in dollars", "a fine is payable", "nothing"]
+    features, matrix = fit_features(texts, settings, ["MYS", "CAN", "AUS", "AUS"])
+    words = set(features.transformer_list[0][1].vocabulary_)
+    assert {"fine", "is payable"} <= words and not {"ringgit", "dollars", "nothing"} & words
+    assert matrix.shape[0] == 4
+    everything = fit_features(texts, ClassifierSettings(min_df=1, word_max_features=500, char_max_features=500))[0]
+    assert "ringgit" in everything.transformer_list[0][1].vocabulary_  # off by default
+
+
+def test_report_states_targets_protocol_notes_and_drift():
+    from analyser.modeleval import evaluate, render_report
+
+    evaluation = evaluate(_units(_toy_units()), ["penalty", "attempt"], SMALL, log=False)
+    meta = {"name": "toy", "notes": ["chosen among two settings"], "combination": {"rule_veto": True}}
+    text = render_report(evaluation, DriftReport(vanished=[_annotation("XTS/a/s-9", "gone")]), meta)
+    assert text.startswith("# Tagging model `toy`")
+    for needle in ("macro-F1 >= 0.85", "keyword baseline", "## Protocol", "Fully nested",
+                   "- chosen among two settings", "1 vanished", "| penalty | 16 | 4 |"):
+        assert needle in text, needle
