@@ -111,7 +111,8 @@ def rekey_command(directory: Path, inputs: tuple[Path, ...], jobs: int, min_simi
     Runs the pipeline on the annotated statutes, then finds each labelled text again: by
     id and text hash, by text hash under another id, or by sketch similarity (a text that
     changed only in spacing or a few words). Lists what moved and what a person must
-    re-label; writes the updated files unless --dry-run.
+    re-label (a label whose id now holds another labelled text is dropped as displaced);
+    writes the updated files unless --dry-run.
 
     Example:
 
@@ -127,8 +128,8 @@ def rekey_command(directory: Path, inputs: tuple[Path, ...], jobs: int, min_simi
     except AnalyserError as err:
         raise click.ClickException(str(err)) from err
     for row in outcome:
-        if row.status in ("moved", "similar", "unresolved"):
-            target = f" -> {row.annotation.provision_id}" if row.status != "unresolved" else ""
+        if row.status in ("moved", "similar", "unresolved", "displaced"):
+            target = f" -> {row.annotation.provision_id}" if row.status in ("moved", "similar") else ""
             click.echo(f"{row.status}: {row.previous_id}{target} (similarity {row.similarity:.2f})")
     counts = {status: sum(r.status == status for r in outcome) for status in REKEY_STATUSES}
     click.echo(", ".join(f"{n} {status}" for status, n in counts.items()) + (" (dry run)" if dry_run else ""), err=True)

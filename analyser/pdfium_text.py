@@ -215,6 +215,8 @@ def _words(raw: Any, text: str, transform: _Transform, settings: ExtractSettings
         x0, x1, top, bottom = transform.box(min(fx0, lx0), min(fy0, ly0), max(fx1, lx1), max(fy1, ly1))
         if upright and bottom - top > size > 0:  # pdfminer's box: one font size up from the descent line
             top = bottom - size
+        if not all(map(math.isfinite, (x0, x1, top, bottom, size))):
+            continue  # a text matrix past float range (PDFium computes in float32) places it nowhere (issue 9)
         word_text = match.group().translate(_HYPHEN_MARKS)
         if tolerance > 0:  # glyph copies drawn to fake bold: same word, size and place
             places = seen.get((word_text, size))

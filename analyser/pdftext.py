@@ -163,6 +163,7 @@ def _read_page(page: Any, number: int, settings: ExtractSettings) -> RawPage:
     chars = page.chars
     if len(chars) > settings.max_page_chars:
         return RawPage(number, float(page.width), float(page.height), chars=len(chars), skipped=too_many_chars(settings))
+    chars = [c for c in chars if _placed(c)]
     found = extract_words(
         dedupe_chars(chars, settings.dedupe_tolerance),
         x_tolerance_ratio=settings.x_tolerance_ratio,
@@ -179,6 +180,11 @@ def _read_page(page: Any, number: int, settings: ExtractSettings) -> RawPage:
     ]
     layer = sum(1 for c in chars if not c["text"].isspace())
     return RawPage(number, float(page.width), float(page.height), words, layer)
+
+
+def _placed(char: dict[str, Any]) -> bool:
+    """Has a glyph a finite box and size? A text matrix past float range gives NaN or inf (issue 9)."""
+    return all(math.isfinite(char.get(key, 0.0)) for key in ("x0", "x1", "top", "bottom", "size"))
 
 
 def dedupe_chars(chars: list[dict[str, Any]], tolerance: float) -> list[dict[str, Any]]:

@@ -356,6 +356,16 @@ def test_rekey_never_gives_one_unit_two_annotations_and_prefers_the_closer_id():
     assert id_affinity("XTS/a/s-9", "XTS/a/s-9") == 2
 
 
+def test_rekey_drops_a_lost_label_whose_id_another_text_now_holds():
+    from analyser.annotations import rekey
+
+    moved = "Whoever harbours a trafficked person commits an offence."
+    old = [_annotation("XTS/a/s-1", "the old text of section 1"), _annotation("XTS/a/s-2", moved)]
+    outcome = rekey(old, {("XTS", "a.txt"): [("XTS/a/s-1", moved)]})
+    assert [r.status for r in outcome] == ["displaced", "moved"]
+    assert outcome[1].annotation.provision_id == "XTS/a/s-1"
+
+
 def test_rekey_command_reattaches_a_renumbered_unit(tmp_path):
     from click.testing import CliRunner
 

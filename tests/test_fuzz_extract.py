@@ -87,7 +87,7 @@ def _scripted_worker(conn: Connection, memory_mb: int) -> None:
 
 
 def test_pool_reports_hangs_and_dead_workers() -> None:
-    pool = fuzz.Pool(jobs=2, timeout=1.0, target=_scripted_worker)
+    pool = fuzz.Pool(jobs=2, timeout=2.0, target=_scripted_worker)
     try:
         outcomes = list(pool.run(iter([(0, "a", "pdfium"), (1, "b", "pdfium"), (2, "c", "pdfium"), (0, "a", "x")])))
     finally:
@@ -163,3 +163,28 @@ def test_issue_9_damaged_page_dictionary(tmp_path: Path, old: bytes, new: bytes,
     assert problems[0].message.startswith("corrupt PDF: cannot be parsed") and cause in problems[0].message
     document, problems = _extract_bytes(tmp_path, data, "auto")
     assert document is not None and "p1 line0" in document.text
+
+
+def _overflowing_matrix_pdf() -> bytes:
+    """One page of 30 lines, then text under a transformation past float range: 200^17 overflows
+    PDFium's float32 (NaN glyph boxes), 1e20^16 more overflows pdfminer's float64."""
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pageCompression=0)
+    c.setFont("Times-Roman", 10)
+    for i in range(30):
+        c.drawString(72, 700 - i * 14, f"line{i} the person in the care of the officer may be heard")
+    big = "1" + "0" * 20
+    c._code.extend(["200 0 0 200 0 0 cm"] * 17 + [f"{big} 0 0 {big} 0 0 cm"] * 16)
+    c.drawString(72, 300, "overflowing words here")
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber", "auto"])
+def test_issue_9_text_matrix_past_float_range(tmp_path: Path, engine: str) -> None:
+    """Glyphs with NaN boxes were a ValueError in layout (round(NaN)): the whole document was lost
+    (PDFium: "unexpected ValueError"; pdfplumber: "no page could be parsed"). They are dropped now."""
+    document, problems = _extract_bytes(tmp_path, _overflowing_matrix_pdf(), engine)
+    assert problems == []
+    assert "line0 the person" in document.text and "line27 the person" in document.text
