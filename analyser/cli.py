@@ -226,7 +226,8 @@ def review_command(
                f"({len(override.provision_ids)} evidence provision(s) fingerprinted).")
 
 
-from .commands_model import eval_command, train_command  # noqa: E402  (issue 5: the tagging model)
+from .commands_model import annotations_group, eval_command, train_command  # noqa: E402  (issue 5)
 
 cli.add_command(train_command)
 cli.add_command(eval_command)
+cli.add_command(annotations_group)

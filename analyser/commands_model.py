@@ -94,7 +94,14 @@ def eval_command(model_dir: Path, inputs: tuple[Path, ...], jobs: int, cache: Pa
 
 @click.group("annotations")
 def annotations_group() -> None:
-    """Maintain the provision annotations of corpora/annotations (issue 5)."""
+    """Maintain the provision annotations of corpora/annotations (issue 5).
+
+    Example:
+
+    \b
+        tipgap annotations stats
+        tipgap annotations rekey --input ../shared/corpus --input corpora/samples/statutes --dry-run
+    """
 
 
 @annotations_group.command("rekey")

@@ -56,21 +56,26 @@ ENGINES = ("pdfium", "pdfplumber")
 FAILURES = ("raised", "contract", "died", "hang")
 REPORT_START, REPORT_END = "<!-- fuzz-results:start -->", "<!-- fuzz-results:end -->"
 
-# Values that break arithmetic: zero, negatives, int32/int64 edges, huge floats.
+# Values that break arithmetic: zero, negatives, int32/int64 edges, and reals past float32
+# (PDFium) and float64 (pdfminer) range. PDF reals have no exponent, so they are spelled out.
+FLOAT32_PAST = b"1" + b"0" * 39
+FLOAT64_PAST = b"1" + b"0" * 309
 INTERESTING_NUMBERS = (
     b"0", b"-1", b"1", b"-0", b"0.0001", b"2147483647", b"2147483648", b"-2147483649",
-    b"4294967296", b"9223372036854775808", b"99999999999999999999999", b"1e308", b"3.4e38",
-    b"-99999", b".", b"-.", b"1.2.3",
+    b"4294967296", b"9223372036854775808", b"99999999999999999999999", FLOAT32_PAST, FLOAT64_PAST,
+    b"-" + FLOAT32_PAST, b"0." + b"0" * 60 + b"1", b"-99999", b".", b"-.", b"1.2.3",
 )
 INTERESTING_NAMES = (b"/Type", b"/Page", b"/Pages", b"/Font", b"/Length", b"/Kids", b"/Parent",
                      b"/Contents", b"/Resources", b"/Filter", b"/FlateDecode", b"/XObject", b"/#00", b"/")
 CONTENT_OPERATORS = (b"q", b"Q", b"BT", b"ET", b"Tf", b"Tm", b"Td", b"TD", b"T*", b"Tj", b"TJ", b"'", b'"',
                      b"cm", b"Do", b"re", b"f", b"Tz", b"TL", b"Ts", b"Tc", b"Tw", b"Tr", b"gs", b"BI", b"ID", b"EI")
 CONTENT_SNIPPETS = (
-    b"0 0 0 0 0 0 Tm", b"/F1 0 Tf", b"/F1 -12 Tf", b"/F9 12 Tf", b"1e308 0 0 1e308 0 0 cm",
-    b"0 0 0 0 0 0 cm", b"(\\\\\\() Tj", b"(\xff\xfe\x00\x02) Tj", b"[(a) -99999999 (b)] TJ", b"q " * 300,
+    b"0 0 0 0 0 0 Tm", b"/F1 0 Tf", b"/F1 -12 Tf", b"/F9 12 Tf", b"/F1 " + FLOAT32_PAST + b" Tf",
+    FLOAT32_PAST + b" 0 0 " + FLOAT32_PAST + b" 0 0 cm", b"200 0 0 200 0 0 cm " * 20,  # compounding overflow
+    b"0.001 0 0 0.001 0 0 cm " * 40, b"0 0 0 0 0 0 cm", b"0 1 -1 0 0 0 cm", b"-1 0 0 -1 0 0 cm", b"1 0 3 1 0 0 cm",
+    b"(\\\\\\() Tj", b"(\xff\xfe\x00\x02) Tj", b"[(a) -99999999 (b)] TJ", b"q " * 300,
     b"Q " * 300, b"BT BT BT", b"ET ET", b"/Im1 Do", b"<4142> Tj", b"<414> Tj", b"(unbalanced Tj",
-    b"1 0 0 1 -1e9 1e9 Tm", b"0 Tz", b"100000 TL T* T* T*",
+    b"1 0 0 1 -" + FLOAT32_PAST + b" " + FLOAT32_PAST + b" Tm", b"0 Tz", b"10000000000 Tz", b"100000 TL T* T* T*",
 )
 _NUMBER_RE = re.compile(rb"(?<![\w.#/])[-+]?(?:\d+\.?\d*|\.\d+)(?![\w.])")
 _NAME_RE = re.compile(rb"/[A-Za-z0-9#]+")

@@ -79,3 +79,11 @@ def test_every_command_has_help_with_an_example(command):
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+def test_annotations_stats_counts_the_project_annotations():
+    result = CliRunner().invoke(cli, ["annotations", "stats"])
+    assert result.exit_code == 0, result.output
+    first, *tags = result.output.splitlines()
+    assert first.split()[1:3] == ["labelled", "units:"] and int(first.split()[0]) >= 2000
+    assert any(line.startswith("tip-offence:") and "jurisdictions" in line for line in tags)

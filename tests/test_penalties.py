@@ -81,6 +81,7 @@ def test_describe():
         ("shall be prohibited from possessing any firearm for life", None, None),  # was life imprisonment
         ("imprisonment for a term which shall not be\nless than five years but which may\nextend to ten years", 10, 5),
         # was min None: a qualifier broken over two lines
+        ("is punishable by one (1) up\nto 2 years of imprisonment", 2, 1),  # a range connector too
     ],
 )
 def test_issue_9_penalty_parser_regressions(text, max_years, min_years):
