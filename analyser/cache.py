@@ -33,7 +33,7 @@ import typing
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Any, Callable, Literal, Union, get_args, get_origin, get_type_hints
 
 from . import models
 from .models import DocumentResult, Source
@@ -283,55 +283,116 @@ def encode(value: Any) -> Any:
 def decode(kind: Any, value: Any) -> Any:
     """Rebuild a value of type ``kind`` (a dataclass of :mod:`analyser.models` or a field type)
     from JSON, checking every type on the way: a planted entry can only fail, never run code."""
+    return _decoder(kind)(value)
+
+
+Decoder = Callable[[Any], Any]
+
+
+@lru_cache(maxsize=None)
+def _decoder(kind: Any) -> Decoder:
+    """The checking decoder of one type, built once (a scan decodes hundreds of thousands of values)."""
     origin = get_origin(kind)
     if dataclasses.is_dataclass(kind):
-        if not isinstance(value, dict):
-            raise TypeError(f"{kind.__name__}: expected an object")
-        hints = _hints(kind)
-        names = {f.name for f in dataclasses.fields(kind)}
-        unknown = set(value) - names
-        if unknown:
-            raise TypeError(f"{kind.__name__}: unknown fields {sorted(unknown)}")
-        return kind(**{name: decode(hints[name], v) for name, v in value.items()})
+        return _dataclass_decoder(kind)
     if origin is tuple:
         args = get_args(kind)
-        if not isinstance(value, list):
-            raise TypeError("expected a list")
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(args[0], v) for v in value)
-        if len(args) != len(value):
-            raise TypeError("tuple of the wrong length")
-        return tuple(decode(a, v) for a, v in zip(args, value))
+            item = _decoder(args[0])
+
+            def many(value: Any) -> Any:
+                if not isinstance(value, list):
+                    raise TypeError("expected a list")
+                return tuple([item(v) for v in value])
+
+            return many
+        parts = tuple(_decoder(a) for a in args)
+
+        def fixed(value: Any) -> Any:
+            if not isinstance(value, list):
+                raise TypeError("expected a list")
+            if len(parts) != len(value):
+                raise TypeError("tuple of the wrong length")
+            return tuple(part(v) for part, v in zip(parts, value))
+
+        return fixed
     if origin in (Union, types.UnionType):
-        for arg in get_args(kind):
-            try:
-                return decode(arg, value)
-            except (TypeError, ValueError):
-                continue
-        raise TypeError(f"{value!r} matches no type of {kind}")
+        options = tuple(_decoder(arg) for arg in get_args(kind))
+
+        def union(value: Any) -> Any:
+            for option in options:
+                try:
+                    return option(value)
+                except (TypeError, ValueError):
+                    continue
+            raise TypeError(f"{value!r} matches no type of {kind}")
+
+        return union
     if origin is Literal:
-        if value not in get_args(kind):
-            raise ValueError(f"{value!r} is not one of {get_args(kind)}")
-        return value
+        allowed = get_args(kind)
+
+        def literal(value: Any) -> Any:
+            if value not in allowed:
+                raise ValueError(f"{value!r} is not one of {allowed}")
+            return value
+
+        return literal
     if kind is type(None):
-        if value is not None:
-            raise TypeError("expected null")
-        return None
+        def none(value: Any) -> Any:
+            if value is not None:
+                raise TypeError("expected null")
+            return None
+
+        return none
     if kind is Path:
-        if not isinstance(value, str):
-            raise TypeError("expected a path string")
-        return Path(value)
+        def path(value: Any) -> Any:
+            if not isinstance(value, str):
+                raise TypeError("expected a path string")
+            return Path(value)
+
+        return path
     if kind is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError("expected a number")
-        return float(value)
+        def number(value: Any) -> Any:
+            if value.__class__ is float:
+                return value
+            if value.__class__ is not int:
+                raise TypeError("expected a number")
+            return float(value)
+
+        return number
     if kind in (str, int, bool):
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
-        return value
+        def scalar(value: Any) -> Any:
+            if value.__class__ is not kind:  # exact: a bool is no int here
+                raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+            return value
+
+        return scalar
     if kind is typing.Any:
-        return value
+        return lambda value: value
     raise TypeError(f"cannot decode a {kind!r}")
+
+
+def _dataclass_decoder(kind: type) -> Decoder:
+    hints = _hints(kind)
+    fields = {f.name: None for f in dataclasses.fields(kind)}  # decoders filled on first use
+    name = kind.__name__
+
+    def dataclass_value(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise TypeError(f"{name}: expected an object")
+        try:
+            return kind(**{key: (fields[key] or _field(key))(v) for key, v in value.items()})
+        except KeyError:
+            unknown = set(value) - set(fields)
+            if unknown:
+                raise TypeError(f"{name}: unknown fields {sorted(unknown)}") from None
+            raise
+
+    def _field(key: str) -> Decoder:
+        decoder = fields[key] = _decoder(hints[key])
+        return decoder
+
+    return dataclass_value
 
 
 @lru_cache(maxsize=None)

@@ -20,10 +20,10 @@ matches is returned; :func:`analyser.rules._longest_per_pattern` then keeps the 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.strings import hash_string
-from spacy.tokens import Doc
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _RANGE_RE = re.compile(r"^\{(\d*),(\d*)\}$")
 _SPEC_KEYS = frozenset({"LOWER", "LIKE_NUM", "IS_TITLE"})
@@ -51,6 +51,8 @@ def compile_pattern(tokens: list[dict[str, Any]]) -> list[Element] | None:
         if op not in (None, "?") or not set(spec) <= _SPEC_KEYS:
             return None
         lower = spec.get("LOWER")
+        from spacy.strings import hash_string
+
         if lower is not None and not isinstance(lower, str):
             if not (isinstance(lower, dict) and set(lower) == {"IN"} and isinstance(lower["IN"], list)):
                 return None

@@ -19,15 +19,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
-
-import spacy
-from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .gapmatch import GapMatcher
 from .knowledge import load_patterns
+
+if TYPE_CHECKING:  # spaCy is imported when a tagger is built: a warm scan never needs it
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 CROSS_REFERENCE_TAG = "cross-reference"
 REFERENCE_TAIL_TOKENS = 10  # a term this close after a cross-reference still belongs to it
@@ -49,6 +48,9 @@ class RuleTagger:
     """Tags text with the patterns of ``patterns.json``. Build once per process."""
 
     def __init__(self, patterns: dict[str, Any] | None = None) -> None:
+        import spacy
+        from spacy.matcher import Matcher, PhraseMatcher
+
         self.data = patterns if patterns is not None else load_patterns()
         self.nlp: Language = spacy.blank("en")
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")

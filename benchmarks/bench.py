@@ -78,12 +78,13 @@ def build_set(quick: bool) -> tuple[Path, Path]:
             render_pdf(act_paragraphs(CORPUS / rel), title, out, 1)
         pdfs.append(out)
     root = Path(tempfile.mkdtemp(prefix="tipgap-bench-set-"))
+    # copies, not symbolic links: a scan follows links only inside its input folder
     for path in sorted(CORPUS.glob("*/*.pdf")):
         (root / path.parent.name).mkdir(exist_ok=True)
-        os.symlink(path, root / path.parent.name / path.name)
+        shutil.copyfile(path, root / path.parent.name / path.name)
     (root / "RENDERED").mkdir()
     for path in pdfs:
-        os.symlink(path, root / "RENDERED" / path.name)
+        shutil.copyfile(path, root / "RENDERED" / path.name)
     big = render_dir / "thousand-pages.pdf"
     if not big.exists():
         from pypdf import PdfWriter
@@ -287,13 +288,13 @@ def main(argv: list[str] | None = None) -> int:
         identical = same_csvs(work / "out1", work / "out2") and same_csvs(work / "out1", work / "out-warm")
         single = work / "single" / "BIG"
         single.mkdir(parents=True)
-        os.symlink(big, single / big.name)
+        shutil.copyfile(big, single / big.name)
         big_pages = page_count(big)
         alone = scan(single.parent, work / "out-big", None, 1)
         print(f"{big_pages}-page PDF alone: {alone.seconds:.1f} s, peak {alone.peak_worker_mb:.0f} MB", flush=True)
         largest_dir = work / "largest" / "BIG"
         largest_dir.mkdir(parents=True)
-        os.symlink(largest, largest_dir / largest.name)
+        shutil.copyfile(largest, largest_dir / largest.name)
         largest_run = scan(largest_dir.parent, work / "out-largest", None, 1)
     finally:
         shutil.rmtree(input_dir, ignore_errors=True)
