@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -35,6 +36,9 @@ from .tables import (
     provision_rows,
 )
 from .write import csv_bytes, write_outputs
+
+if TYPE_CHECKING:
+    from .cache import ResultCache
 
 ProgressHook = Callable[[Source, int, int], None]
 
@@ -165,8 +169,11 @@ class ScanResult:
 
     def write(self, out_dir: Path | str, force: bool = False) -> Path:
         """Write every output file into ``out_dir`` (atomically). Returns the folder."""
+        from .tagmemo import save_memo
+
         out = Path(out_dir)
         write_outputs(out, dict(self.output_files()), force=force)
+        save_memo()  # the report's highlighting tagged the evidence quotes
         return out
 
     def summary(self) -> dict[str, object]:
@@ -236,11 +243,16 @@ def scan(
     Raises:
         AnalyserError: when ``path`` is not a usable statute folder.
     """
+    from .tagmemo import save_memo, use_memo
+
     started = time.monotonic()
     inventory = ingest(Path(path))
-    results = run_documents(inventory, jobs=jobs, settings=settings, progress=progress, cache=cache,
+    store = result_cache(cache, settings)
+    use_memo(store.directory if store else None, store.version if store else "")
+    results = run_documents(inventory, jobs=jobs, settings=settings, progress=progress, cache=store,
                             scheduler=scheduler, limits=limits)
     cells = build_coverage(inventory.jurisdictions, results)
+    save_memo()
     result = ScanResult(
         input_dir=Path(path),
         jurisdictions=inventory.jurisdictions,
@@ -252,23 +264,31 @@ def scan(
     return result.apply_overrides(overrides) if overrides is not None else result
 
 
+def result_cache(cache: bool | Path | str | ResultCache | None, settings: PipelineSettings | None) -> ResultCache | None:
+    """The result cache a ``cache`` argument names: True for the default folder, a folder, or None/False."""
+    from .cache import ResultCache
+
+    if isinstance(cache, ResultCache):
+        return cache
+    if cache is None or cache is False:
+        return None
+    return ResultCache(None if cache is True else cache, settings)
+
+
 def run_documents(
     inventory: Inventory,
     *,
     jobs: int = 1,
     settings: PipelineSettings | None = None,
     progress: ProgressHook | None = None,
-    cache: bool | Path | str | None = None,
+    cache: bool | Path | str | ResultCache | None = None,
     scheduler: str | None = None,
     limits: FileLimits | None = None,
 ) -> list[DocumentResult]:
     """Run the per-document stages over every source, in order: cached, serially, in
     processes or on a Dask cluster (see :mod:`analyser.executor`)."""
-    from .cache import ResultCache
     from .executor import run_sources
 
-    store = None
-    if cache is not None and cache is not False:
-        store = ResultCache(None if cache is True else cache, settings)
+    store = result_cache(cache, settings)
     return run_sources(inventory.sources, settings, jobs=jobs, cache=store, scheduler=scheduler, progress=progress,
                        limits=limits)

@@ -67,19 +67,30 @@ def default_cache_dir() -> Path:
 # imports included) make up the code version. Report, spreadsheet or CLI edits do not
 # invalidate cached results; an edit to anything a per-document stage runs does.
 STAGE_ROOTS = ("pipeline", "cache")
+# Data files that only the coverage stage reads (no per-document stage loads the checklist):
+# editing the checklist re-runs coverage on cached documents instead of re-reading every PDF.
+COVERAGE_ONLY_DATA = frozenset({"checklist.toml"})
 
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """Hash of the sources of the per-document stages and of every data file."""
+    """Hash of the sources of the per-document stages and of the data files they read."""
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    files = [root / f"{name}.py" for name in sorted(stage_modules(root))]
-    files += sorted(p for p in (root / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for path in files:
+    for path in stage_files(root):
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+def stage_files(root: Path) -> list[Path]:
+    """The package files whose content decides a per-document result: stage modules, data files."""
+    files = [root / f"{name}.py" for name in sorted(stage_modules(root))]
+    files += sorted(
+        p for p in (root / "data").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.name not in COVERAGE_ONLY_DATA
+    )
+    return files
 
 
 def stage_modules(root: Path) -> set[str]:
@@ -165,7 +176,7 @@ def pipeline_version(settings: Any = None) -> str:
     parts = {
         "format": FORMAT,
         "package": __version__,
-        "data": data_version(),
+        "data": data_version(exclude=COVERAGE_ONLY_DATA),
         "code": code_version(),
         "libraries": library_versions(),
         "settings": fingerprint,

@@ -148,9 +148,9 @@ class Highlighter:
 
     def _retagged(self, raw: str, wanted: frozenset[str]) -> list[Span]:
         try:
-            from .rules import default_tagger
+            from .tagmemo import rule_tags
 
-            hits = default_tagger().tag_text(raw)
+            hits = rule_tags(raw)
         except Exception as err:  # highlighting is a convenience: never fail an output for it
             log.debug("re-tagging a quote failed: %s", err)
             return []

@@ -415,10 +415,10 @@ class JurisdictionView:
         provision announces itself to be ("Offence of trafficking in children")."""
         key = f"heading-tags:{unit.id}"
         if key not in self._memo:
-            from .rules import default_tagger  # spaCy set-up is paid only when headings are read
+            from .tagmemo import rule_tags  # remembered across scans: a warm scan needs no spaCy
 
             heading = unit.provision.heading or unit.provision.text[:HEADING_CHARS]
-            self._memo[key] = set(default_tagger().tag_text(heading))
+            self._memo[key] = set(rule_tags(heading))
         return self._memo[key]  # type: ignore[return-value]
 
     def _amended_penalty(self, unit: Unit) -> OffencePenalty:

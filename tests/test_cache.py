@@ -49,10 +49,27 @@ def test_version_changes_with_settings_data_and_code(monkeypatch: pytest.MonkeyP
     assert base != pipeline_version(PipelineSettings(extract={"engine": "pdfplumber"}))
     import analyser.knowledge
 
-    monkeypatch.setattr(analyser.knowledge, "data_version", lambda: "other-data")
+    monkeypatch.setattr(analyser.knowledge, "data_version", lambda exclude=frozenset(): "other-data")
     assert pipeline_version(None) != base
     monkeypatch.undo()
     monkeypatch.setattr(cache_module, "code_version", lambda: "other-code")
+    assert pipeline_version(None) != base
+
+
+def test_checklist_edits_keep_cached_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No per-document stage reads the checklist: editing it re-runs coverage, not extraction."""
+    import analyser.knowledge
+
+    root = Path(cache_module.__file__).resolve().parent
+    names = {p.name for p in cache_module.stage_files(root)}
+    assert "checklist.toml" not in names and {"patterns.json", "tags.toml", "tag.py", "segment.py"} <= names
+    assert "coverage.py" not in names and "report.py" not in names
+    base = pipeline_version(None)
+    real = analyser.knowledge._read_text
+    monkeypatch.setattr(analyser.knowledge, "data_version", analyser.knowledge.data_version.__wrapped__)
+    monkeypatch.setattr(analyser.knowledge, "_read_text", lambda name: real(name) + ("# edited" if name == "checklist.toml" else ""))
+    assert pipeline_version(None) == base
+    monkeypatch.setattr(analyser.knowledge, "_read_text", lambda name: real(name) + ("# edited" if name == "tags.toml" else ""))
     assert pipeline_version(None) != base
 
 
@@ -67,8 +84,9 @@ def test_warm_scan_reuses_results_and_outputs_are_identical(statutes: Path, tmp_
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     store = tmp_path / "cache"
     cold = scan(statutes, cache=store)
-    entries = sorted(store.rglob("*.json.gz"))
+    entries = sorted((store / "results").rglob("*.json.gz"))
     assert len(entries) == len(cold.results) > 0
+    assert len(list((store / "rule-tags").glob("*.json.gz"))) == 1  # headings and quotes tagged once
     for entry in entries:  # safe format: gzip'd JSON, no pickle
         assert json.loads(gzip.decompress(entry.read_bytes()))["format"] == 1
     import analyser.executor
@@ -77,6 +95,12 @@ def test_warm_scan_reuses_results_and_outputs_are_identical(statutes: Path, tmp_
         raise AssertionError("a cached document was processed again")
 
     monkeypatch.setattr(analyser.executor, "run_limited", boom)
+    import analyser.rules  # a warm scan reads heading and quote tags from the memo: no spaCy
+
+    monkeypatch.setattr(analyser.rules, "default_tagger", boom)
+    import analyser.tagmemo
+
+    analyser.tagmemo.use_memo(None, "")  # forget the cold scan's memo: the warm one reads the file
     warm = scan(statutes, cache=store)
     assert warm.output_files() == cold.output_files()
     monkeypatch.undo()

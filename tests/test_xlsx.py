@@ -78,7 +78,7 @@ def test_results_json_has_everything_and_is_deterministic(sample_scan):
     data = results_json(sample_scan)
     assert data == results_json(sample_scan)
     parsed = json.loads(data)
-    assert json.dumps(parsed, indent=1, sort_keys=True, ensure_ascii=False) + "\n" == data.decode("utf-8")
+    assert json.dumps(parsed, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n" == data.decode("utf-8")
     assert len(parsed["cells"]) == len(sample_scan.cells)
     assert len(parsed["provisions"]) == len(sample_scan.provisions)
     assert len(parsed["documents"]) == len(sample_scan.results)
