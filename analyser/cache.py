@@ -1,13 +1,22 @@
 """Content-addressed cache of per-document results (issue 8).
 
-An unchanged document is not extracted, segmented or tagged again. The key of an entry
-is the SHA-256 of the file's bytes plus the *pipeline version*: the package version, the
-hash of the data files (:func:`analyser.knowledge.data_version`), a hash of the code of
-the package, the versions of the libraries that read PDFs and tag text, the settings of
-the per-document stages and the hash of the tagging model's files. Change any of them and
-the old entries are simply never looked up again: the cache never serves a result of an
-older pipeline. The jurisdiction and file name are part of the key too, because provision
-ids are built from them.
+An unchanged document is not extracted, segmented or tagged again. A result is stored in
+two entries, one per tier of stages:
+
+- the *text* entry (extraction and segmentation: pages, provisions, health, problems) is
+  keyed by the SHA-256 of the file's bytes plus the *text version*: the package version,
+  the code of the modules those stages run, the data files they may read, the versions of
+  the PDF libraries and the extraction settings;
+- the *tags* entry is keyed by the file's hash plus the full *pipeline version* (the text
+  version, the rule patterns and tag set, the tagging code, spaCy and scikit-learn, the
+  tagging model's files) and names the text entry it tags.
+
+Change anything and the old entries are simply never looked up again: the cache never
+serves a result of an older pipeline. A change of the model or the patterns misses the
+tags entry only: the document is tagged again from its cached text, not read again (the
+re-scan a researcher runs after re-training). The checklist is in neither key: no
+per-document stage reads it. The jurisdiction and file name are part of both keys,
+because provision ids are built from them.
 
 Entries are gzip-compressed JSON (never pickle: a cache folder is user-writable, and
 unpickling a planted file would run its code), written to a temporary file and moved into
@@ -40,10 +49,10 @@ from .models import DocumentResult, Source
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # layout of an entry file; bump to orphan every entry
+FORMAT = 2  # layout of an entry file; bump to orphan every entry (2: text and tags tiers)
 ENTRY_DIR = "results"
 # Libraries whose version changes what the per-document stages produce.
-LIBRARIES = ("pypdfium2", "pdfplumber", "pdfminer.six", "spacy", "scikit-learn", "skops")
+LIBRARIES = ("pypdfium2", "pdfplumber", "pdfminer.six", "spacy", "scikit-learn", "numpy", "scipy")
 
 
 class CacheError(Exception):
@@ -67,6 +76,12 @@ def default_cache_dir() -> Path:
 # imports included) make up the code version. Report, spreadsheet or CLI edits do not
 # invalidate cached results; an edit to anything a per-document stage runs does.
 STAGE_ROOTS = ("pipeline", "cache")
+# The text tier: extraction and segmentation (and the orchestrating pipeline module itself).
+TEXT_ROOTS = ("extract", "segment")
+TEXT_MODULES = frozenset({"pipeline", "cache"})
+# Data files only the tagging stage reads: editing them re-tags cached text.
+TAGGING_ONLY_DATA = frozenset({"patterns.json", "tags.toml"})
+TEXT_LIBRARIES = ("pypdfium2", "pdfplumber", "pdfminer.six")
 # Data files that only the coverage stage reads (no per-document stage loads the checklist):
 # editing the checklist re-runs coverage on cached documents instead of re-reading every PDF.
 COVERAGE_ONLY_DATA = frozenset({"checklist.toml"})
@@ -83,44 +98,64 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def stage_files(root: Path) -> list[Path]:
-    """The package files whose content decides a per-document result: stage modules, data files."""
-    files = [root / f"{name}.py" for name in sorted(stage_modules(root))]
+@lru_cache(maxsize=1)
+def text_code_version() -> str:
+    """Hash of the sources of the extraction and segmentation stages and of the data they may read."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in stage_files(root, text_only=True):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def stage_files(root: Path, text_only: bool = False) -> list[Path]:
+    """The package files whose content decides a per-document result (``text_only``: its text
+    tier, extraction and segmentation): stage modules, data files."""
+    modules = stage_modules(root, TEXT_ROOTS) | TEXT_MODULES if text_only else stage_modules(root)
+    skipped = COVERAGE_ONLY_DATA | (TAGGING_ONLY_DATA if text_only else frozenset())
+    files = [root / f"{name}.py" for name in sorted(modules)]
     files += sorted(
         p for p in (root / "data").rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.name not in COVERAGE_ONLY_DATA
+        if p.is_file() and "__pycache__" not in p.parts and p.name not in skipped
     )
     return files
 
 
-def stage_modules(root: Path) -> set[str]:
+def stage_modules(root: Path, roots: tuple[str, ...] = STAGE_ROOTS) -> set[str]:
     """Names of the package's modules the per-document stages import, transitively
     (read from the sources' ``from .x import`` statements, wherever they sit)."""
-    import ast
-
     seen: set[str] = set()
-    todo = list(STAGE_ROOTS)
+    todo = list(roots)
     while todo:
         name = todo.pop()
         path = root / f"{name}.py"
         if name in seen or not path.is_file():
             continue
         seen.add(name)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        package = root.name
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                parts = (node.module or "").split(".") if node.module else []
-                if node.level == 0:  # "from analyser.x import y" / "from analyser import x"
-                    if not parts or parts[0] != package:
-                        continue
-                    parts = parts[1:]
-                elif node.level != 1:
-                    continue
-                todo += [parts[0]] if parts else [alias.name for alias in node.names]
-            elif isinstance(node, ast.Import):  # "import analyser.x"
-                todo += [a.name.split(".")[1] for a in node.names if a.name.startswith(package + ".")]
+        todo += _package_imports(str(path), root.name)
     return seen
+
+
+@lru_cache(maxsize=None)
+def _package_imports(path: str, package: str) -> tuple[str, ...]:
+    """The package modules one source file imports (parsed once per process)."""
+    import ast
+
+    found: list[str] = []
+    for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            parts = (node.module or "").split(".") if node.module else []
+            if node.level == 0:  # "from analyser.x import y" / "from analyser import x"
+                if not parts or parts[0] != package:
+                    continue
+                parts = parts[1:]
+            elif node.level != 1:
+                continue
+            found += [parts[0]] if parts else [alias.name for alias in node.names]
+        elif isinstance(node, ast.Import):  # "import analyser.x"
+            found += [a.name.split(".")[1] for a in node.names if a.name.startswith(package + ".")]
+    return tuple(found)
 
 
 @lru_cache(maxsize=1)
@@ -167,6 +202,22 @@ def settings_fingerprint(settings: Any) -> dict[str, Any]:
     return json.loads(json.dumps(values, sort_keys=True, default=str))
 
 
+def text_version(settings: Any = None) -> str:
+    """Everything besides the file's bytes that decides its extracted and segmented text, hashed."""
+    from . import __version__
+
+    fingerprint = settings_fingerprint(settings)
+    fingerprint.pop("model", None)
+    parts = {
+        "format": FORMAT,
+        "package": __version__,
+        "code": text_code_version(),
+        "libraries": {name: version for name, version in library_versions().items() if name in TEXT_LIBRARIES},
+        "settings": fingerprint,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()[:32]
+
+
 def pipeline_version(settings: Any = None) -> str:
     """Everything besides the file's bytes that decides a document's result, hashed."""
     from . import __version__
@@ -195,56 +246,78 @@ def entry_key(source: Source, version: str) -> str:
 
 
 class ResultCache:
-    """Per-document results on disk, keyed by content and pipeline version."""
+    """Per-document results on disk, in a text tier and a tags tier (see the module docstring)."""
 
     def __init__(self, directory: Path | str | None = None, settings: Any = None) -> None:
         self.directory = Path(directory).expanduser() if directory else default_cache_dir()
         self.version = pipeline_version(settings)
+        self.text_version = text_version(settings)
         self.hits = 0
         self.misses = 0
+        self.text_hits = 0  # misses whose text tier was found (tagged again, not read again)
         self.errors = 0
 
-    def path_for(self, source: Source) -> Path:
-        key = entry_key(source, self.version)
+    def _path(self, key: str) -> Path:
         return self.directory / ENTRY_DIR / key[:2] / f"{key}.json.gz"
+
+    def path_for(self, source: Source) -> Path:
+        """The tags entry of ``source`` (it names its text entry)."""
+        return self._path(entry_key(source, self.version))
+
+    def text_path_for(self, source: Source) -> Path:
+        return self._path(entry_key(source, self.text_version))
 
     def get(self, source: Source) -> DocumentResult | None:
         """The cached result of ``source``, or None (a miss, or an entry that cannot be used)."""
         if not source.sha256:
             return None
-        path = self.path_for(source)
+        key, text_key = entry_key(source, self.version), entry_key(source, self.text_version)
         try:
-            result = load_entry(path, source, entry_key(source, self.version))
+            tags = load_tags_entry(self._path(key), key, text_key)
+            text = load_text_entry(self._path(text_key), source, text_key)
         except FileNotFoundError:
             self.misses += 1
             return None
         except CacheError as err:
-            log.warning("ignoring unusable cache entry %s (%s); it will be rewritten", path, err)
+            log.warning("ignoring unusable cache entry of %s (%s); it will be rewritten", source.name, err)
             self.errors += 1
             self.misses += 1
             return None
         self.hits += 1
-        return result
+        return dataclasses.replace(text, tags=tags)
+
+    def get_text(self, source: Source) -> DocumentResult | None:
+        """The cached extracted and segmented result of ``source`` (no tags), or None."""
+        if not source.sha256:
+            return None
+        text_key = entry_key(source, self.text_version)
+        try:
+            text = load_text_entry(self._path(text_key), source, text_key)
+        except FileNotFoundError:
+            return None
+        except CacheError as err:
+            log.warning("ignoring unusable cache entry of %s (%s); it will be rewritten", source.name, err)
+            self.errors += 1
+            return None
+        self.text_hits += 1
+        return text
 
     def put(self, result: DocumentResult) -> None:
         """Store a result (best effort: a cache that cannot be written is reported, not fatal)."""
         source = result.source
         if not source.sha256:
             return
-        path = self.path_for(source)
+        key, text_key = entry_key(source, self.version), entry_key(source, self.text_version)
         try:
-            write_entry(path, result, entry_key(source, self.version))
+            write_json(self._path(text_key), {"format": FORMAT, "key": text_key, "kind": "text",
+                                              "result": encode(dataclasses.replace(result, tags=()))})
+            write_json(self._path(key), {"format": FORMAT, "key": key, "kind": "tags", "text_key": text_key,
+                                         "tags": encode(result.tags)})
         except OSError as err:
-            log.warning("cannot write cache entry %s: %s", path, err)
+            log.warning("cannot write the cache entries of %s: %s", source.name, err)
 
 
-def load_entry(path: Path, source: Source, key: str) -> DocumentResult:
-    """Read one entry; the result gets ``source`` (the file may have moved since).
-
-    Raises:
-        FileNotFoundError: no entry.
-        CacheError: the entry is corrupt, truncated, for another key or of another format.
-    """
+def _read_json(path: Path, key: str, kind: str) -> dict[str, Any]:
     try:
         with gzip.open(path, "rb") as handle:
             data = json.loads(handle.read().decode("utf-8"))
@@ -252,19 +325,40 @@ def load_entry(path: Path, source: Source, key: str) -> DocumentResult:
         raise
     except (OSError, EOFError, ValueError, UnicodeError) as err:
         raise CacheError(f"{type(err).__name__}: {err}") from err
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
-        raise CacheError("not an entry of this format and key")
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key or data.get("kind") != kind:
+        raise CacheError(f"not a {kind} entry of this format and key")
+    return data
+
+
+def load_text_entry(path: Path, source: Source, key: str) -> DocumentResult:
+    """Read a text entry; the result gets ``source`` (the file may have moved since) and no tags.
+
+    Raises:
+        FileNotFoundError: no entry.
+        CacheError: the entry is corrupt, truncated, for another key or of another format.
+    """
+    data = _read_json(path, key, "text")
     try:
         result = decode(DocumentResult, data.get("result"))
     except (TypeError, ValueError, KeyError) as err:
         raise CacheError(f"does not decode: {err}") from err
-    return dataclasses.replace(result, source=source)
+    return dataclasses.replace(result, source=source, tags=())
 
 
-def write_entry(path: Path, result: DocumentResult, key: str) -> None:
+def load_tags_entry(path: Path, key: str, text_key: str) -> tuple[models.Tag, ...]:
+    """Read a tags entry made for the text entry ``text_key`` (raises as :func:`load_text_entry`)."""
+    data = _read_json(path, key, "tags")
+    if data.get("text_key") != text_key:
+        raise CacheError("tags of another text entry")
+    try:
+        return decode(_hints(DocumentResult)["tags"], data.get("tags"))  # type: ignore[no-any-return]
+    except (TypeError, ValueError, KeyError) as err:
+        raise CacheError(f"does not decode: {err}") from err
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
     """Write one entry atomically (temporary file in the same folder, then ``os.replace``)."""
-    payload = json.dumps({"format": FORMAT, "key": key, "result": encode(result)}, ensure_ascii=False,
-                         separators=(",", ":")).encode("utf-8")
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", suffix=".gz", delete=False)
     try:
@@ -411,5 +505,5 @@ def _hints(kind: type) -> dict[str, Any]:
     return get_type_hints(kind, vars(models))
 
 
-__all__ = ["ResultCache", "default_cache_dir", "pipeline_version", "code_version", "entry_key",
+__all__ = ["ResultCache", "default_cache_dir", "pipeline_version", "text_version", "code_version", "entry_key",
            "encode", "decode", "CacheError"]

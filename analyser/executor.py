@@ -1,7 +1,9 @@
 """Where the per-document stages run: this process, local worker processes, or a Dask cluster.
 
 :func:`run_sources` is the one entry point. It serves unchanged documents from the
-result cache (:mod:`analyser.cache`) first, then runs only the misses:
+result cache (:mod:`analyser.cache`) first, then runs only the misses (a miss whose
+extracted and segmented text is cached, after a change of the model or the patterns, is
+only tagged again):
 
 - ``jobs == 1``: in this process;
 - ``jobs > 1`` / ``-1``: joblib's loky process pool (documents are dispatched largest
@@ -87,17 +89,21 @@ def run_sources(
     results: list[DocumentResult | None] = [None] * total
     done = 0
     misses: list[int] = []
+    prepared: dict[int, DocumentResult] = {}  # misses whose extracted text is cached: tagging only
     for index, source in enumerate(sources):
         hit = cache.get(source) if cache is not None else None
         if hit is None:
             misses.append(index)
+            text = cache.get_text(source) if cache is not None else None
+            if text is not None:
+                prepared[index] = text
             continue
         results[index] = hit
         done += 1
         if progress:
             progress(source, done, total)
     limits = limits if limits is not None else FileLimits()
-    for index, outcome in _run(sources, misses, settings, jobs, scheduler, connect_timeout, limits):
+    for index, outcome in _run(sources, misses, settings, jobs, scheduler, connect_timeout, limits, prepared):
         results[index] = outcome.result
         if cache is not None and outcome.complete:
             cache.put(outcome.result)
@@ -111,26 +117,31 @@ def run_sources(
 def _run(
     sources: Sequence[Source], indices: list[int], settings: PipelineSettings | None, jobs: int,
     scheduler: str | None, connect_timeout: float, limits: FileLimits,
+    prepared: dict[int, DocumentResult] | None = None,
 ) -> Any:
     """Yield ``(index, outcome)`` for the given sources, in any order."""
     if not indices:
         return
+    prepared = prepared or {}
     if scheduler:
-        yield from _run_dask(sources, indices, settings, scheduler, connect_timeout, limits)
+        yield from _run_dask(sources, indices, settings, scheduler, connect_timeout, limits, prepared)
         return
     if jobs == 1 or len(indices) == 1:
         for index in indices:
-            yield index, run_limited(sources[index], settings, limits)
+            yield index, run_limited(sources[index], settings, limits, prepared.get(index))
         return
     from joblib import Parallel, delayed
 
     ordered = sorted(indices, key=lambda i: -sources[i].size)  # largest first
     parallel = Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered", batch_size=1)
-    yield from parallel(delayed(_indexed)(i, sources[i], settings, limits) for i in ordered)
+    yield from parallel(delayed(_indexed)(i, sources[i], settings, limits, prepared.get(i)) for i in ordered)
 
 
-def _indexed(index: int, source: Source, settings: PipelineSettings | None, limits: FileLimits) -> tuple[int, Outcome]:
-    return index, run_limited(source, settings, limits)
+def _indexed(
+    index: int, source: Source, settings: PipelineSettings | None, limits: FileLimits,
+    prepared: DocumentResult | None = None,
+) -> tuple[int, Outcome]:
+    return index, run_limited(source, settings, limits, prepared)
 
 
 # ----------------------------------------------------------------------- Dask
@@ -194,12 +205,15 @@ def worker_fingerprint() -> tuple[str, str]:
 
 def _run_dask(
     sources: Sequence[Source], indices: list[int], settings: PipelineSettings | None, address: str,
-    connect_timeout: float, limits: FileLimits,
+    connect_timeout: float, limits: FileLimits, prepared: dict[int, DocumentResult] | None = None,
 ) -> Any:
     client = connect(address, connect_timeout)
+    prepared = prepared or {}
     try:
         ordered = sorted(indices, key=lambda i: -sources[i].size)  # largest first
-        futures = [(i, client.submit(run_limited, sources[i], settings, limits, pure=False)) for i in ordered]
+        futures = [
+            (i, client.submit(run_limited, sources[i], settings, limits, prepared.get(i), pure=False)) for i in ordered
+        ]
         for index, future in futures:
             yield index, future.result()
     finally:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from .errors import AnalyserError
 from .models import DocumentHealth, DocumentResult, Problem, Source
 from .pipeline import PipelineSettings, process_document, resolve_model
+from .rules import default_tagger
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,11 @@ class Outcome:
     complete: bool = True
 
 
-def run_limited(source: Source, settings: PipelineSettings | None, limits: FileLimits) -> Outcome:
-    """Run the per-document stages on ``source`` within ``limits``.
+def run_limited(
+    source: Source, settings: PipelineSettings | None, limits: FileLimits, prepared: DocumentResult | None = None,
+) -> Outcome:
+    """Run the per-document stages on ``source`` within ``limits`` (only tagging with ``prepared``,
+    see :func:`analyser.pipeline.process_document`).
 
     Never raises for a bad file: a file over its limits, or whose processing crashes,
     comes back as an incomplete :class:`Outcome` with one problem that says why.
@@ -86,21 +90,26 @@ def run_limited(source: Source, settings: PipelineSettings | None, limits: FileL
     """
     settings = settings or PipelineSettings()
     if not limits.active:
-        return Outcome(process_document(source, settings))
+        return Outcome(process_document(source, settings, prepared=prepared))
     if not hasattr(os, "fork"):
         log.warning("per-file limits need os.fork, which this platform lacks: %s runs without them", source.name)
-        return Outcome(process_document(source, settings))
-    resolve_model(settings.model)  # load once, before forking: children share it
-    return _fork_and_wait(source, settings, limits)
+        return Outcome(process_document(source, settings, prepared=prepared))
+    # load the model and build the rule tagger (spaCy) once, before forking: the children share
+    # them; built in each child they would cost one to two seconds per document
+    resolve_model(settings.model)
+    default_tagger()
+    return _fork_and_wait(source, settings, limits, prepared)
 
 
-def _fork_and_wait(source: Source, settings: PipelineSettings, limits: FileLimits) -> Outcome:
+def _fork_and_wait(
+    source: Source, settings: PipelineSettings, limits: FileLimits, prepared: DocumentResult | None = None,
+) -> Outcome:
     read_end, write_end = os.pipe()
     baseline = _address_space_bytes()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read_end)
-        _child(source, settings, limits, baseline, write_end)
+        _child(source, settings, limits, baseline, write_end, prepared)
     os.close(write_end)
     with contextlib.suppress(OSError):
         os.setpgid(pid, pid)  # also done by the child: whichever runs first
@@ -123,7 +132,10 @@ def _fork_and_wait(source: Source, settings: PipelineSettings, limits: FileLimit
     return _decode_outcome(source, payload, status, limits)
 
 
-def _child(source: Source, settings: PipelineSettings, limits: FileLimits, baseline: int, write_end: int) -> None:
+def _child(
+    source: Source, settings: PipelineSettings, limits: FileLimits, baseline: int, write_end: int,
+    prepared: DocumentResult | None = None,
+) -> None:
     """Run the document, write its result as JSON to ``write_end`` and exit."""
     code = 0
     try:
@@ -136,7 +148,7 @@ def _child(source: Source, settings: PipelineSettings, limits: FileLimits, basel
             _limit_address_space(baseline + limits.memory_mb * 1024 * 1024)
         from .cache import encode
 
-        result = process_document(source, settings, raise_memory_error=True)
+        result = process_document(source, settings, raise_memory_error=True, prepared=prepared)
         data = json.dumps({"result": encode(result)}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         _write_all(write_end, data)
     except MemoryError:

@@ -8,7 +8,7 @@ It never raises for a bad file: problems come back as values in the result.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,6 +63,7 @@ def resolve_model(model: str) -> TagModel | None:
 
 def process_document(
     source: Source, settings: PipelineSettings | None = None, *, raise_memory_error: bool = False,
+    prepared: DocumentResult | None = None,
 ) -> DocumentResult:
     """Extract, segment and tag one source file.
 
@@ -71,6 +72,8 @@ def process_document(
         settings: per-document settings; defaults when omitted.
         raise_memory_error: let ``MemoryError`` through (a child process under a memory limit
             reports it itself, so that the incomplete result is not cached).
+        prepared: the file's extracted and segmented result from the cache (its tags are
+            ignored): only the tagging stage runs (after a change of the model or patterns).
 
     Returns:
         A :class:`DocumentResult`; a file that cannot be read gives a result with no
@@ -80,6 +83,10 @@ def process_document(
     model = resolve_model(settings.model)  # a model error stops the run: it is a settings error
     problems: list[Problem] = []
     try:
+        if prepared is not None:
+            assessable = is_assessable(prepared.health.language)
+            tags = tag_provisions(list(prepared.provisions), model=model) if assessable else []
+            return replace(prepared, source=source, tags=tuple(tags))
         document, extract_problems = _extract(source, settings)
         problems += extract_problems
         if document is None:

@@ -85,10 +85,10 @@ def test_warm_scan_reuses_results_and_outputs_are_identical(statutes: Path, tmp_
     store = tmp_path / "cache"
     cold = scan(statutes, cache=store)
     entries = sorted((store / "results").rglob("*.json.gz"))
-    assert len(entries) == len(cold.results) > 0
+    assert len(entries) == 2 * len(cold.results) > 0  # a text entry and a tags entry per document
     assert len(list((store / "rule-tags").glob("*.json.gz"))) == 1  # headings and quotes tagged once
     for entry in entries:  # safe format: gzip'd JSON, no pickle
-        assert json.loads(gzip.decompress(entry.read_bytes()))["format"] == 1
+        assert json.loads(gzip.decompress(entry.read_bytes()))["format"] == cache_module.FORMAT
     import analyser.executor
 
     def boom(*args: object) -> None:
@@ -123,9 +123,9 @@ def test_moved_folder_hits_and_gets_the_new_path(statutes: Path, tmp_path: Path)
     [
         lambda p: p.write_bytes(b"not gzip at all"),
         lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),
-        lambda p: p.write_bytes(gzip.compress(b"{\"format\": 1, \"key\": \"x\"")),
-        lambda p: p.write_bytes(gzip.compress(json.dumps({"format": 1, "key": p.name.split(".")[0],
-                                                          "result": {"source": 1}}).encode())),
+        lambda p: p.write_bytes(gzip.compress(b"{\"format\": 2, \"key\": \"x\"")),
+        lambda p: p.write_bytes(gzip.compress(json.dumps({"format": 2, "key": p.name.split(".")[0], "kind": "tags",
+                                                          "text_key": "x", "tags": [{"source": 1}]}).encode())),
         lambda p: p.write_bytes(gzip.compress(b"\x80\x04\x95cos\nsystem\n.")),  # a pickle is only bytes
     ],
 )
@@ -139,6 +139,35 @@ def test_corrupt_entry_is_ignored_and_rewritten(statutes: Path, tmp_path: Path, 
     assert store.get(source) is None and store.errors == 1
     store.put(result)
     assert store.get(source) == result
+
+
+def test_a_model_change_tags_cached_text_again_without_reading_the_file(
+    statutes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Re-training the model (or editing the patterns) misses the tags tier only."""
+    store = tmp_path / "cache"
+    cold = scan(statutes, cache=store)
+    import analyser.pipeline
+
+    def no_reading(*args: object) -> None:
+        raise AssertionError("a document whose text is cached was read again")
+
+    monkeypatch.setattr(analyser.pipeline, "_extract", no_reading)
+    monkeypatch.setattr(cache_module, "model_version", lambda model: "a re-trained model")
+    retagged = ResultCache(store)
+    again = scan(statutes, cache=retagged)
+    assert again.results == cold.results and again.output_files() == cold.output_files()
+    assert retagged.text_hits == len(cold.results) and retagged.hits == 0
+    assert ResultCache(store).get(ingest(statutes).sources[0]) is not None  # the new tags were stored
+
+
+def test_a_text_stage_change_reads_the_file_again(statutes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "cache"
+    scan(statutes, cache=store)
+    monkeypatch.setattr(cache_module, "text_code_version", lambda: "an edited segmenter")
+    fresh = ResultCache(store)
+    source = ingest(statutes).sources[0]
+    assert fresh.get(source) is None and fresh.get_text(source) is None
 
 
 def test_unwritable_cache_is_not_fatal(statutes: Path, tmp_path: Path) -> None:

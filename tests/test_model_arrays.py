@@ -43,7 +43,7 @@ def test_round_trip_scores_exactly(tmp_path: Path) -> None:
     probes = [model_input(t, []) for t, _ in TEXTS] + ["", "rulehit_tip_offence", "unseen words only", "Ünïcode — “quotes”"]
     expected = np.asarray(pipeline.decision_function(probes), dtype=float)
     assert loaded.decision_function(probes).shape == expected.shape == (len(probes), len(LABELS))
-    # float32 coefficients, as the skops files stored them: equal to about 1e-6
+    # float32 coefficients, as the model files store them: equal to about 1e-6
     np.testing.assert_allclose(loaded.decision_function(probes), expected, rtol=0, atol=1e-5)
     assert loaded.constant[LABELS.index("never")] and not loaded.constant[0]
 
@@ -78,3 +78,25 @@ def test_object_arrays_and_unknown_functions_are_refused(tmp_path: Path) -> None
 def test_unregistered_function_cannot_be_written(tmp_path: Path) -> None:
     with pytest.raises(model_arrays.ModelArraysError, match="unregistered function"):
         model_arrays.dump(fitted(), tmp_path, {})
+
+
+def test_other_vectorizer_settings_score_exactly(tmp_path: Path) -> None:
+    """Plain character n-grams, scikit-learn's own lower-casing, raw counts: the scorer follows them too."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    union = FeatureUnion(
+        [("chars", CountVectorizer(analyzer="char", ngram_range=(2, 3))),
+         ("words", TfidfVectorizer(ngram_range=(1, 3), token_pattern=r"(?u)\b\w+\b", norm="l2"))],
+        transformer_weights={"chars": 0.5, "words": 2.0},
+    )
+    pipeline = Pipeline([("features", union), ("classifier", OneVsRestClassifier(LogisticRegression(max_iter=500)))])
+    texts = [text for text, _ in TEXTS]
+    truth = np.array([[label in tags for label in LABELS[:3]] for _, tags in TEXTS], dtype=int)
+    pipeline.fit(texts, truth)
+    model_arrays.dump(pipeline, tmp_path, {})
+    probes = texts + ["A  PERSON   who\tRECRUITS", "", "x"]
+    expected = np.asarray(pipeline.decision_function(probes), dtype=float)
+    np.testing.assert_allclose(model_arrays.load(tmp_path, {}).decision_function(probes), expected, rtol=0, atol=1e-4)
