@@ -185,7 +185,7 @@ def _words(raw: Any, text: str, transform: _Transform, settings: ExtractSettings
     styles: dict[float, tuple[float, bool]] = {}
     rotation = transform.rotation
     words: list[list[Any]] = []
-    seen: dict[tuple[str, float], list[tuple[float, float]]] = {}
+    seen: dict[tuple[str, float, int, int], list[tuple[float, float]]] = {}
     tolerance = settings.dedupe_tolerance
     previous_end, previous_rule = 0, True
     for match in _WORD_RE.finditer(text):
@@ -219,13 +219,15 @@ def _words(raw: Any, text: str, transform: _Transform, settings: ExtractSettings
             continue  # a text matrix past float range (PDFium computes in float32) places it nowhere (issue 9)
         word_text = match.group().translate(_HYPHEN_MARKS)
         if tolerance > 0:  # glyph copies drawn to fake bold: same word, size and place
-            places = seen.get((word_text, size))
-            if places is None:
-                seen[(word_text, size)] = [(x0, top)]
-            elif any(abs(x - x0) <= tolerance and abs(y - top) <= tolerance for x, y in places):
+            # places in a grid of tolerance-sized cells: a copy lies in one of the 3 x 3 cells around
+            cx, cy = math.floor(x0 / tolerance), math.floor(top / tolerance)
+            if any(
+                abs(x - x0) <= tolerance and abs(y - top) <= tolerance
+                for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                for x, y in seen.get((word_text, size, cx + dx, cy + dy), ())
+            ):
                 continue
-            else:
-                places.append((x0, top))
+            seen.setdefault((word_text, size, cx, cy), []).append((x0, top))
         words.append([word_text, x0, x1, top, bottom, size, upright, fresh and not rule, rule])
     return _join_fragments(words, settings)
 

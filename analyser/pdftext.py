@@ -326,33 +326,53 @@ def group_lines(words: Sequence[Word], settings: ExtractSettings) -> list[list[W
         return [sorted(ws, key=lambda w: w.x0) for ws in by_id.values()]
     lines: list[list[Word]] = []
     boxes: list[tuple[float, float]] = []
-    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+    ratio = settings.line_overlap
+    for w in sorted(words, key=_top_left):
+        w_top, w_bottom = w.top, w.bottom
         for i in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
             top, bottom = boxes[i]
-            overlap = min(bottom, w.bottom) - max(top, w.top)
-            if overlap >= settings.line_overlap * min(bottom - top, w.bottom - w.top):
+            overlap = (bottom if bottom < w_bottom else w_bottom) - (top if top > w_top else w_top)
+            height, w_height = bottom - top, w_bottom - w_top
+            if overlap >= ratio * (height if height < w_height else w_height):
                 lines[i].append(w)
-                boxes[i] = (min(top, w.top), max(bottom, w.bottom))
+                boxes[i] = (top if top < w_top else w_top, bottom if bottom > w_bottom else w_bottom)
                 break
         else:
             lines.append([w])
-            boxes.append((w.top, w.bottom))
-    return [sorted(ws, key=lambda w: w.x0) for ws in lines]
+            boxes.append((w_top, w_bottom))
+    return [sorted(ws, key=_left) for ws in lines]
+
+
+def _top_left(w: Word) -> tuple[float, float]:
+    return (w.top, w.x0)
+
+
+def _left(w: Word) -> float:
+    return w.x0
 
 
 def make_line(words: Sequence[Word]) -> Line:
-    """A :class:`Line` from its words (already in left-to-right order)."""
-    sizes: Counter[float] = Counter()
-    for w in words:
-        sizes[w.size] += len(w.text)
-    return Line(
-        " ".join(w.text for w in words),
-        min(w.x0 for w in words),
-        max(w.x1 for w in words),
-        min(w.top for w in words),
-        max(w.bottom for w in words),
-        sizes.most_common(1)[0][0],
-    )
+    """A :class:`Line` from its words (already in left-to-right order); its size is the one
+    carrying the most characters (the first such size on a tie)."""
+    sizes: dict[float, int] = {}
+    first = words[0]
+    x0, x1, top, bottom = first.x0, first.x1, first.top, first.bottom
+    for w in words:  # one pass: this runs for every line of every page, several times
+        sizes[w.size] = sizes.get(w.size, 0) + len(w.text)
+        if w.x0 < x0:
+            x0 = w.x0
+        if w.x1 > x1:
+            x1 = w.x1
+        if w.top < top:
+            top = w.top
+        if w.bottom > bottom:
+            bottom = w.bottom
+    size = max(sizes.items(), key=_count)[0]
+    return Line(" ".join(w.text for w in words), x0, x1, top, bottom, size)
+
+
+def _count(item: tuple[float, int]) -> int:
+    return item[1]
 
 
 # ------------------------------------------------------- running headers/footers
