@@ -145,13 +145,18 @@ class ScanResult:
     # -- output ---------------------------------------------------------------------------------
     def output_files(self) -> dict[str, bytes]:
         """The output files of this scan, by name."""
-        files = self._table_files()
+        from .background import Background
+        from .highlight import highlighter_for
         from .report import render_report
         from .xlsx import results_json, xlsx_bytes
 
+        highlighter_for(self)  # built once, before forking: the children share it
+        workbook = Background(xlsx_bytes, self)  # in forked children while the tables are written here
+        everything = Background(results_json, self)
+        files = self._table_files()
         files["report.html"] = render_report(self)
-        files["coverage.xlsx"] = xlsx_bytes(self)
-        files["results.json"] = results_json(self)
+        files["coverage.xlsx"] = workbook.result()
+        files["results.json"] = everything.result()
         if self.overrides:
             files["overrides.csv"] = overrides_csv(self.overrides)
         return files
