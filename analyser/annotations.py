@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .context import unit_contexts
 from .errors import DataFileError
 from .models import DocumentResult, Source
 
@@ -56,11 +57,17 @@ class Annotation:
 
 @dataclass(frozen=True)
 class LabelledUnit:
-    """An annotation with the unit text rebuilt from the source, and the rule tags of that text."""
+    """An annotation with the unit text rebuilt from the source, the rule tags of that text, and its context.
+
+    ``context`` is the unit's place in its act (:func:`analyser.context.unit_contexts`) and
+    ``context_tags`` the rule tags that hit it, as the scan computes them for the model.
+    """
 
     annotation: Annotation
     text: str
     rule_tags: frozenset[str]
+    context: str = ""
+    context_tags: frozenset[str] = frozenset()
 
     @property
     def jurisdiction(self) -> str:
@@ -237,16 +244,20 @@ def annotated_sources(roots: Sequence[Path], annotations: Sequence[Annotation]) 
 def match_units(
     annotations: Sequence[Annotation], results: Sequence[DocumentResult], report: DriftReport
 ) -> list[LabelledUnit]:
-    """Pair annotations with the rebuilt unit texts; drifted ones go to ``report``."""
-    from .tag import unit_texts
+    """Pair annotations with the rebuilt unit texts and contexts; drifted ones go to ``report``."""
+    from .tag import context_tags, unit_texts
 
     texts: dict[str, tuple[str, frozenset[str]]] = {}
+    contexts: dict[str, str] = {}
     for result in results:
         tags_by_unit: dict[str, set[str]] = defaultdict(set)
         for tag in result.tags:
             tags_by_unit[tag.provision_id].add(tag.tag)
-        for unit, text in unit_texts(result.provisions):
+        pairs = unit_texts(result.provisions)
+        for unit, text in pairs:
             texts[unit.id] = (text, frozenset(tags_by_unit.get(unit.id, ())))
+        contexts.update(unit_contexts(result.provisions, [unit for unit, _ in pairs]))
+    context_hits = context_tags([contexts[a.provision_id] for a in annotations if a.provision_id in contexts])
     documents = {(r.source.jurisdiction, r.source.name) for r in results}
     units: list[LabelledUnit] = []
     for annotation in annotations:
@@ -259,7 +270,8 @@ def match_units(
         if text_hash(text) != annotation.text_sha:
             report.changed.append(annotation)
             continue
-        units.append(LabelledUnit(annotation, text, rule_tags))
+        context = contexts[annotation.provision_id]
+        units.append(LabelledUnit(annotation, text, rule_tags, context, context_hits[context]))
     return units
 
 

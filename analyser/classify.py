@@ -1,11 +1,15 @@
 """Stage 4, trained half: a scikit-learn classifier of tagging units (issue 5).
 
 A :class:`sklearn.pipeline.Pipeline` turns a unit's own text (see
-:func:`analyser.tag.unit_texts`) into three feature blocks: TF-IDF word 1-2-grams and
+:func:`analyser.tag.unit_texts`) into feature blocks: TF-IDF word 1-2-grams and
 character n-grams of the *normalised* text (:func:`normalise_text`: numbers, provision
 numbering and cross-references masked, US/UK spellings unified, so that drafting style
-and citation format are not learnt as signals), and one binary feature per rule tag that
-hit the unit (the rules' output, context cues included, carried in by :func:`model_input`).
+and citation format are not learnt as signals), one binary feature per rule tag that
+hit the unit (the rules' output, context cues included, carried in by :func:`model_input`),
+and (format 3) two blocks of the unit's *context* (:mod:`analyser.context`: the act's title,
+the file name and the headings above the unit): TF-IDF of its words, and one binary feature per
+rule tag that hits it. An item of a laundering act's schedule of serious offences, or a section
+of a mutual assistance act, reads like ordinary law out of context.
 A one-vs-rest, class-balanced logistic regression scores each tag; a per-tag sigmoid
 (Platt scaling) fitted on scores of held-out jurisdictions turns the score into a
 calibrated probability. :class:`TagModel` bundles the fitted pipeline with its label set,
@@ -16,11 +20,12 @@ Each tag has two thresholds: a tag is on when the score passes the ``model`` thr
 or a rule hits and the score passes the (lower) ``rule`` threshold. ``rule = 0`` keeps
 every rule hit; ``model = 2`` (never) leaves the tag to the rules alone.
 
-Persistence never uses pickle: the pipeline is written with ``skops.io`` and read back
-with the types in :data:`TRUSTED_TYPES` only; calibration and thresholds are JSON in
-``meta.json``, which also records the library versions: loading refuses a model made by
-another scikit-learn minor version. Models load lazily, from an explicit folder, never at
-import time.
+Persistence never uses pickle: the pipeline is written as JSON settings and an ``.npz`` of
+plain arrays (:mod:`analyser.model_arrays`; numpy refuses object arrays on load), and the
+one function its vectorizers call (:func:`normalise_text`) is named, not stored; calibration
+and thresholds are JSON in ``meta.json``, which also records the library versions: loading
+refuses a model made by another scikit-learn minor version. Models load lazily, from an
+explicit folder, never at import time.
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ from __future__ import annotations
 import json
 import re
 import warnings
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -40,36 +44,25 @@ import numpy as np
 
 from .errors import ModelError
 
-FORMAT_VERSION = 2  # 2: calibration in meta.json, rule-hit feature block, normalised text
-MODEL_FILE = "model.skops"
+FORMAT_VERSION = 4  # 2: calibration in meta.json, rule-hit feature block, normalised text; 3: context blocks; 4: arrays and JSON (no skops)
+# Formats this code reads: only arrays and JSON (format 4); a model without context blocks is
+# one with fewer blocks. Older (skops) models must be re-trained with `tipgap train`.
+READABLE_FORMATS = (4,)
+MODEL_FILE = "model.npz"  # with model.json (analyser.model_arrays)
 META_FILE = "meta.json"
 DEFAULT_MODEL_NAME = "tagger"
 MODEL_PACKAGE = "analyser.trained"  # pyproject maps this package onto the repository's models/
-VERSIONED_LIBRARIES = ("scikit-learn", "scipy", "numpy", "skops")
+VERSIONED_LIBRARIES = ("scikit-learn", "scipy", "numpy")
 RULE_MARKER = "rulehit_"  # prefix of the marker tokens that carry rule hits into the model
 RULE_TOKENS = r"\brulehit_\w+"  # what the rule-hit block reads (and the text blocks drop)
+CONTEXT_MARKER = "ctx_"  # prefix of the words of the unit's context (act title, file name, headings above it)
+CONTEXT_TOKENS = r"\bctx_[a-z0-9]+"  # what the context block reads
+CONTEXT_RULE_MARKER = "ctxhit_"  # prefix of the rule tags that hit the unit's context
+CONTEXT_RULE_TOKENS = r"\bctxhit_\w+"  # what the context-rule block reads
+CONTEXT_ANCHOR = "ctx_unit"  # every input has it: the context block never has an empty vocabulary
+_MARKER_TOKENS = r"\b(?:rulehit|ctxhit|ctx)_\w+"  # all marker tokens (the text blocks drop them)
 NEVER = 2.0  # a threshold no calibrated score reaches
 PICKLE_MAGIC = (b"\x80", b"(", b"]", b"}", b"c")  # first byte of pickle protocols 0-5
-# The only types a model file may hold (skops refuses anything else on load).
-TRUSTED_TYPES = (
-    "analyser.classify.normalise_text",
-    "builtins.slice",
-    "numpy.dtype",
-    "numpy.float32",
-    "numpy.float64",
-    "numpy.int64",
-    "numpy.ndarray",
-    "scipy.sparse._csr.csr_matrix",
-    "sklearn.feature_extraction.text.CountVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.multiclass.OneVsRestClassifier",
-    "sklearn.multiclass._ConstantPredictor",
-    "sklearn.pipeline.FeatureUnion",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.preprocessing._label.LabelBinarizer",
-)
 
 # -- text normalisation ---------------------------------------------------------------------------
 # Structural regexes only (citation and numbering shapes), no legal phrasing: what they remove is
@@ -83,7 +76,8 @@ _CROSS_REFERENCE = re.compile(
 )
 _ENUMERATOR = re.compile(r"\(\s*(?:\d+[a-z]{0,2}|[a-z]{1,2}|[ivxlc]{1,6})\s*\)")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_MARKERS = re.compile(RULE_TOKENS)
+_MARKERS = re.compile(_MARKER_TOKENS)
+_CONTEXT_WORDS = re.compile(r"[a-z0-9]+")
 # US and UK spellings of words that recur in criminal statutes: one form each.
 _SPELLINGS = (
     (re.compile(r"\boffense"), "offence"),
@@ -119,25 +113,33 @@ class ClassifierSettings:
     char_ngrams: tuple[int, int] = (3, 5)
     word_max_features: int = 20_000
     char_max_features: int = 30_000
+    context_max_features: int = 5_000
     min_df: int = 2
     c: float = 4.0
     rule_weight: float = 1.0  # scale of the rule-hit block against the (unit-norm) text blocks
+    context_weight: float = 0.0  # scale of the context words block (0: the block is left out)
+    context_rule_weight: float = 0.0  # scale of the block of rule tags that hit the context (0: left out)
+    context_ngrams: tuple[int, int] = (1, 2)
     calibration_folds: int = 4  # jurisdiction-grouped folds for calibration and thresholds
     min_positives: int = 4  # a tag with fewer positive units is not modelled (rules only)
     min_jurisdictions: int = 1  # keep only n-grams used in at least this many training jurisdictions
+    context_min_jurisdictions: int = 1  # the same for the context block
     random_state: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("word_ngrams", "char_ngrams"):
+        for name in ("word_ngrams", "char_ngrams", "context_ngrams"):
             low, high = getattr(self, name)
             if not 1 <= low <= high:
                 raise ModelError(f"classifier setting {name}={(low, high)} is invalid; need 1 <= low <= high")
-        if self.c <= 0 or self.min_df < 1 or self.calibration_folds < 2 or self.rule_weight < 0:
+        if self.c <= 0 or self.min_df < 1 or self.calibration_folds < 2 or min(
+            self.rule_weight, self.context_weight, self.context_rule_weight
+        ) < 0:
             raise ModelError(
-                "classifier settings need c > 0, min_df >= 1, calibration_folds >= 2 and rule_weight >= 0"
+                "classifier settings need c > 0, min_df >= 1, calibration_folds >= 2 and "
+                "rule_weight, context_weight, context_rule_weight >= 0"
             )
-        if self.min_jurisdictions < 1:
-            raise ModelError("min_jurisdictions must be at least 1")
+        if min(self.min_jurisdictions, self.context_min_jurisdictions) < 1:
+            raise ModelError("min_jurisdictions and context_min_jurisdictions must be at least 1")
         if self.min_positives < 2:
             raise ModelError("min_positives must be at least 2 (calibration needs positives in held-out folds)")
 
@@ -156,10 +158,23 @@ class ClassifierSettings:
         return cls(**fixed)
 
 
-def model_input(text: str, rule_tags: Iterable[str]) -> str:
-    """The string the model reads: the unit's own text, then one marker token per rule tag."""
+def model_input(
+    text: str, rule_tags: Iterable[str], context: str | None = None, context_tags: Iterable[str] = ()
+) -> str:
+    """The string the model reads: the unit's own text, one marker token per rule tag, then its context.
+
+    ``context`` (:func:`analyser.context.unit_contexts`: act title, file name, headings above
+    the unit) becomes ``ctx_`` words, normalised as the text is; ``context_tags`` (the rule
+    tags that hit the context) become ``ctxhit_`` markers. Without a context (``None``) the
+    input is the text and its rule markers alone, as format 2 read it.
+    """
     markers = " ".join(RULE_MARKER + tag.replace("-", "_") for tag in sorted(rule_tags))
-    return f"{text}\n{markers}" if markers else text
+    out = f"{text}\n{markers}" if markers else text
+    if context is None:
+        return out
+    words = [CONTEXT_ANCHOR] + [CONTEXT_MARKER + w for w in _CONTEXT_WORDS.findall(normalise_text(context))]
+    words += [CONTEXT_RULE_MARKER + tag.replace("-", "_") for tag in sorted(context_tags)]
+    return f"{out}\n{' '.join(words)}"
 
 
 def build_features(
@@ -185,10 +200,22 @@ def build_features(
     rules = CountVectorizer(
         token_pattern=RULE_TOKENS, lowercase=False, binary=True, dtype=np.float32, vocabulary=rule_vocabulary()
     )
-    return FeatureUnion(
-        [("word", word), ("char", char), ("rules", rules)],
-        transformer_weights={"word": 1.0, "char": 1.0, "rules": s.rule_weight},
-    )
+    blocks: list[tuple[str, Any]] = [("word", word), ("char", char), ("rules", rules)]
+    weights = {"word": 1.0, "char": 1.0, "rules": s.rule_weight}
+    if s.context_weight > 0:
+        blocks.append(("context", TfidfVectorizer(
+            token_pattern=CONTEXT_TOKENS, lowercase=False, ngram_range=s.context_ngrams,
+            max_features=s.context_max_features, sublinear_tf=True, min_df=s.min_df, dtype=np.float32,
+            vocabulary=fixed.get("context"),
+        )))
+        weights["context"] = s.context_weight
+    if s.context_rule_weight > 0:
+        blocks.append(("context_rules", CountVectorizer(
+            token_pattern=CONTEXT_RULE_TOKENS, lowercase=False, binary=True, dtype=np.float32,
+            vocabulary=rule_vocabulary(CONTEXT_RULE_MARKER),
+        )))
+        weights["context_rules"] = s.context_rule_weight
+    return FeatureUnion(blocks, transformer_weights=weights)
 
 
 def fit_features(
@@ -199,40 +226,46 @@ def fit_features(
     With ``groups`` (each text's jurisdiction) and ``settings.min_jurisdictions > 1``, the word
     and character n-grams are limited to those that occur in at least that many jurisdictions:
     an n-gram only one country's drafters use (a currency, an agency, a house style) cannot
-    become a signal the model then misses in a country it has not seen.
+    become a signal the model then misses in a country it has not seen
+    (``settings.context_min_jurisdictions`` does the same for the context block).
     """
     features = build_features(settings)
     matrix = features.fit_transform(list(texts))
-    if groups is None or settings.min_jurisdictions <= 1:
+    minimums = {"word": settings.min_jurisdictions, "char": settings.min_jurisdictions,
+                "context": settings.context_min_jurisdictions}
+    if groups is None or max(minimums.values()) <= 1:
         return features, matrix
-    shared = shared_vocabularies(features, matrix, groups, settings.min_jurisdictions)
+    shared = shared_vocabularies(features, matrix, groups, minimums)
     features = build_features(settings, shared)
     return features, features.fit_transform(list(texts))
 
 
-def shared_vocabularies(features: Any, matrix: Any, groups: Sequence[str], minimum: int) -> dict[str, list[str]]:
-    """Per text block, the fitted n-grams present in the texts of at least ``minimum`` groups."""
+def shared_vocabularies(
+    features: Any, matrix: Any, groups: Sequence[str], minimum: int | dict[str, int]
+) -> dict[str, list[str]]:
+    """Per text block, the fitted n-grams present in the texts of at least ``minimum`` groups (per block)."""
+    minimums = minimum if isinstance(minimum, dict) else {"word": minimum, "char": minimum, "context": minimum}
     names = np.asarray(groups)
     present = matrix.tocsc() > 0
     out: dict[str, list[str]] = {}
     start = 0
     for name, vectorizer in features.transformer_list:
         width = len(vectorizer.vocabulary_)
-        if name in ("word", "char"):
+        if name in minimums:
             block = present[:, start : start + width]
             spread = sum((block[names == g].sum(axis=0) > 0).astype(int) for g in sorted(set(groups)))
-            keep = np.flatnonzero(np.asarray(spread).ravel() >= minimum)
+            keep = np.flatnonzero(np.asarray(spread).ravel() >= minimums[name])
             terms = {index: term for term, index in vectorizer.vocabulary_.items()}
             out[name] = [terms[i] for i in keep]
         start += width
     return out
 
 
-def rule_vocabulary() -> list[str]:
+def rule_vocabulary(marker: str = RULE_MARKER) -> list[str]:
     """One marker token per tag of the tag set (a fixed vocabulary: the block needs no fitting)."""
     from .knowledge import load_tags
 
-    return sorted(RULE_MARKER + tag.replace("-", "_") for tag in load_tags())
+    return sorted(marker + tag.replace("-", "_") for tag in load_tags())
 
 
 def build_classifier(settings: ClassifierSettings | None = None) -> Any:
@@ -402,13 +435,20 @@ def library_versions() -> dict[str, str]:
     return {name: metadata.version(name) for name in VERSIONED_LIBRARIES}
 
 
+def model_functions() -> dict[str, Any]:
+    """The functions a model's vectorizers may call, by the name the model files give them."""
+    return {"normalise_text": normalise_text}
+
+
 def save_model(model: TagModel, directory: Path) -> Path:
-    """Write ``model.skops`` and ``meta.json`` into ``directory`` (created if needed)."""
-    import skops.io as sio
+    """Write ``model.json``, ``model.npz`` and ``meta.json`` into ``directory`` (created if needed).
+
+    Coefficients are stored as float32 (scores change by about 1e-7).
+    """
+    from .model_arrays import dump
 
     directory.mkdir(parents=True, exist_ok=True)
-    _slim(model.pipeline)
-    sio.dump(model.pipeline, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    dump(model.pipeline, directory, model_functions())
     meta = dict(model.meta)
     meta.update(
         format_version=FORMAT_VERSION,
@@ -419,22 +459,6 @@ def save_model(model: TagModel, directory: Path) -> Path:
     )
     (directory / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return directory
-
-
-def _slim(pipeline: Any) -> None:
-    """Shrink a fitted pipeline before it is written (the wheel carries it).
-
-    Vocabulary indices become plain ints (skops would write one file per numpy scalar), the
-    ``stop_words_`` introspection attribute is dropped (scikit-learn documents it as safe to
-    remove), and coefficients are stored as float32 (scores change by about 1e-7).
-    """
-    for _, vectorizer in pipeline.named_steps["features"].transformer_list:  # word, char, rules
-        vectorizer.vocabulary_ = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
-        if hasattr(vectorizer, "stop_words_"):
-            vectorizer.stop_words_ = None
-    for estimator in pipeline.named_steps["classifier"].estimators_:
-        if hasattr(estimator, "coef_"):
-            estimator.coef_ = np.asarray(estimator.coef_, dtype=np.float32)
 
 
 def load_model(directory: Path | str) -> TagModel:
@@ -469,11 +493,11 @@ def _read_meta(directory: Path) -> dict[str, Any]:
 
 
 def check_versions(meta: dict[str, Any], directory: Path) -> None:
-    """Refuse a model of another format version or scikit-learn/numpy/scipy minor version."""
-    if meta["format_version"] != FORMAT_VERSION:
+    """Refuse a model of an unreadable format version or another scikit-learn/numpy/scipy minor version."""
+    if meta["format_version"] not in READABLE_FORMATS:
         raise ModelError(
             f"model at {directory} has format version {meta['format_version']}, this tipgap reads "
-            f"{FORMAT_VERSION}; re-train it with `tipgap train`"
+            f"{', '.join(map(str, READABLE_FORMATS))}; re-train it with `tipgap train`"
         )
     installed = library_versions()
     for name, trained in sorted(meta["libraries"].items()):
@@ -489,21 +513,18 @@ def _minor(version: str) -> str:
 
 
 def _read_pipeline(path: Path) -> Any:
-    import skops.io as sio
-    from skops.io.exceptions import UntrustedTypesFoundException
+    from .model_arrays import SPEC_FILE, ModelArraysError, load
 
-    if not path.is_file():
-        raise ModelError(f"model file {path} is missing")
+    if not path.is_file() or not (path.parent / SPEC_FILE).is_file():
+        raise ModelError(f"model file {path} or {path.parent / SPEC_FILE} is missing")
     with path.open("rb") as handle:
         head = handle.read(2)
     if not head.startswith(b"PK"):
-        kind = "a pickle" if head[:1] in PICKLE_MAGIC else "not a skops (zip) file"
-        raise ModelError(f"refusing to load {path}: it is {kind}; tipgap only loads skops files")
+        kind = "a pickle" if head[:1] in PICKLE_MAGIC else "not an npz (zip) file"
+        raise ModelError(f"refusing to load {path}: it is {kind}; tipgap only loads arrays and JSON")
     try:
-        return sio.load(path, trusted=list(TRUSTED_TYPES))
-    except UntrustedTypesFoundException as err:
-        raise ModelError(f"refusing to load {path}: it holds types outside the trusted list ({err})") from err
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as err:
+        return load(path.parent, model_functions())
+    except (ModelArraysError, KeyError, ValueError, TypeError) as err:
         raise ModelError(f"cannot read model file {path}: {err}") from err
 
 

@@ -45,10 +45,14 @@ def cli(verbose: int) -> None:
     "--file-memory", default=DEFAULT_MEMORY_MB, show_default=True, type=click.IntRange(min=0), metavar="MB",
     help="Stop and report a file that needs more memory than this on top of the worker's own (0: no limit).",
 )
+@click.option(
+    "--model", "model", default="default", show_default=True, metavar="default|none|DIR",
+    help="Tagging model: the shipped one, none (rules only) or a model folder (e.g. one written by 'tipgap train').",
+)
 @scale_options  # --no-cache, --cache-dir, --scheduler (analyser/executor.py)
 def scan_command(
     input_dir: Path, out_dir: Path, jobs: int, force: bool, no_ocr: bool, overrides_path: Path | None, quiet: bool,
-    file_timeout: float = DEFAULT_TIMEOUT_S, file_memory: int = DEFAULT_MEMORY_MB,
+    file_timeout: float = DEFAULT_TIMEOUT_S, file_memory: int = DEFAULT_MEMORY_MB, model: str = "default",
     no_cache: bool = False, cache_dir: Path | None = None, scheduler: str | None = None,
 ) -> None:
     """Scan INPUT_DIR (one sub-folder per jurisdiction) and write the coverage matrix to --out.
@@ -63,6 +67,7 @@ def scan_command(
     \b
         tipgap scan statutes/ --out results/ --jobs 2
         tipgap scan statutes/ --out results/ --overrides overrides.csv
+        tipgap scan statutes/ --out results/ --model none
     """
     from .isolation import FileLimits
     from .pipeline import PipelineSettings
@@ -73,9 +78,11 @@ def scan_command(
         raise click.BadParameter("must be a positive number of processes, or -1 for all cores", param_hint="--jobs")
     if overrides_path is not None and not overrides_path.is_file():
         raise click.BadParameter(f"{str(overrides_path)!r} is not a file", param_hint="--overrides")
+    if model not in ("default", "none") and not Path(model).is_dir():
+        raise click.BadParameter(f"{model!r} is neither 'default', 'none' nor a model folder", param_hint="--model")
     try:
         check_out_dir(out_dir, force)
-        settings = PipelineSettings(ocr=not no_ocr, extract={"ocr": False} if no_ocr else {})
+        settings = PipelineSettings(ocr=not no_ocr, extract={"ocr": False} if no_ocr else {}, model=model)
         with ScanProgress(enabled=not quiet) as progress:
             result = scan(input_dir, jobs=jobs, settings=settings, progress=progress.hook, overrides=overrides_path,
                           limits=FileLimits(file_timeout, file_memory), **scan_scale_arguments(no_cache, cache_dir, scheduler))
@@ -126,7 +133,8 @@ def main() -> None:
 @cli.command("eval-coverage")
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--misses", is_flag=True, help="Also list every cell where the tool disagrees with the gold.")
+@click.option("--misses", is_flag=True,
+              help="Also list every cell where the tool disagrees with the gold, and where its evidence misses the gold's.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report (Markdown) here.")
 def eval_coverage_command(out_dir: Path, gold_dir: Path, misses: bool, report_path: Path | None) -> None:
     """Score a scan's coverage against a gold matrix (GOLD_DIR/<JUR>.csv), with a keyword baseline.
@@ -137,7 +145,7 @@ def eval_coverage_command(out_dir: Path, gold_dir: Path, misses: bool, report_pa
         tipgap scan ../shared/corpus --out /tmp/corpus-out
         tipgap eval-coverage /tmp/corpus-out corpora/gold
     """
-    from .evaluation import evaluate_coverage, report
+    from .evaluation import evaluate_coverage, misses_text, report
 
     try:
         scores = evaluate_coverage(out_dir, gold_dir)
@@ -145,7 +153,7 @@ def eval_coverage_command(out_dir: Path, gold_dir: Path, misses: bool, report_pa
         raise click.ClickException(str(err)) from err
     text = report(scores)
     if misses:
-        text += "\nDisagreements (tool):\n\n" + "\n".join(f"- {m}" for m in scores[0].misses) + "\n"
+        text += misses_text(scores[0])
     click.echo(text)
     if report_path:
         report_path.write_text(text, encoding="utf-8")

@@ -19,7 +19,7 @@ _model_dir = click.option(
     default=DEFAULT_MODEL_DIR,
     show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Model folder (holds config.toml; training writes model.skops, meta.json and EVAL.md).",
+    help="Model folder (holds config.toml; training writes model.npz, model.json, meta.json and EVAL.md).",
 )
 _inputs = click.option(
     "--input",
@@ -43,27 +43,45 @@ _cache = click.option(
 @_inputs
 @_jobs
 @_cache
-def train_command(model_dir: Path, inputs: tuple[Path, ...], jobs: int, cache: Path) -> None:
+@click.option("--exclude-jurisdiction", "excluded", multiple=True, metavar="JUR",
+              help="Leave this jurisdiction's annotations out of the fit (repeatable; implies --no-eval).")
+@click.option("--no-eval", is_flag=True, help="Only fit the model: no leave-one-jurisdiction-out evaluation, no EVAL.md.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the fitted model; default: the --model folder.")
+def train_command(model_dir: Path, inputs: tuple[Path, ...], jobs: int, cache: Path,
+                  excluded: tuple[str, ...] = (), no_eval: bool = False, out_dir: Path | None = None) -> None:
     """Train the tagging model from corpora/annotations and write it to --model.
 
     Rebuilds the annotated units from the statutes, reports annotations whose text drifted,
     evaluates leave one jurisdiction out, tunes per-tag thresholds, fits on every unit.
+    With --exclude-jurisdiction (or --no-eval) it only fits, e.g. a model that never saw one
+    country, for scoring that country honestly (make eval-coverage).
 
     Example:
 
     \b
         tipgap train --model models/tagger --input ../shared/corpus --input corpora/samples/statutes
+        tipgap train --model models/tagger --exclude-jurisdiction AUS --out .cache/lojo-models/AUS
     """
     from .training import EVAL_FILE, load_config, train
 
+    if excluded and out_dir is None:
+        raise click.UsageError("give --out for a model fitted without a jurisdiction (the --model folder stays as it is)")
     try:
         config = load_config(model_dir, inputs, cache)
-        model, evaluation, drift = train(config, model_dir, jobs=jobs)
+        if excluded or no_eval:
+            from .lojo import fit_without
+
+            written, fitted = fit_without(config, excluded, out_dir or model_dir, jobs=jobs)
+            click.echo(f"Model {'written to' if fitted else 'unchanged in'} {written}/"
+                       + (f" (without {', '.join(excluded)})" if excluded else ""), err=True)
+            return
+        model, evaluation, drift = train(config, out_dir or model_dir, jobs=jobs)
     except AnalyserError as err:
         raise click.ClickException(str(err)) from err
     click.echo(drift.summary(), err=True)
-    click.echo((model_dir / EVAL_FILE).read_text(encoding="utf-8"))
-    click.echo(f"Model with {len(model.labels)} tags written to {model_dir}/", err=True)
+    click.echo(((out_dir or model_dir) / EVAL_FILE).read_text(encoding="utf-8"))
+    click.echo(f"Model with {len(model.labels)} tags written to {out_dir or model_dir}/", err=True)
 
 
 @click.command("eval")

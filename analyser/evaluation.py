@@ -45,6 +45,7 @@ class Score:
     evidence_hits: int = 0
     first_hits: int = 0  # the first evidence row is a gold provision
     misses: list[str] = field(default_factory=list)
+    evidence_misses: list[str] = field(default_factory=list)  # gold met/partial cells where no row cites gold
 
     @property
     def accuracy(self) -> float:
@@ -151,9 +152,25 @@ def score(name: str, gold: dict[tuple[str, str], GoldCell], statuses: dict[tuple
             rows = cited.get(key, [])
             if any(same_provision(t, g) for t in rows for g in cell.provisions):
                 result.evidence_hits += 1
+            else:
+                result.evidence_misses.append(
+                    f"{key[0]} {key[1]}: gold cites {_citations(cell.provisions)}; "
+                    f"{name} cites {_citations(rows) or 'nothing'}")
             if rows and any(same_provision(rows[0], g) for g in cell.provisions):
                 result.first_hits += 1
     return result
+
+
+def _citations(pairs: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{doc} {provision}" for doc, provision in dict.fromkeys(pairs))
+
+
+def misses_text(score_: Score) -> str:
+    """The disagreements and evidence misses of one system, as Markdown lists."""
+    text = f"\nDisagreements ({score_.name}):\n\n" + "\n".join(f"- {m}" for m in score_.misses) + "\n"
+    text += (f"\nEvidence misses ({score_.name}; no evidence row cites a gold provision):\n\n"
+             + "\n".join(f"- {m}" for m in score_.evidence_misses) + "\n")
+    return text
 
 
 def evaluate_coverage(out_dir: Path, gold_dir: Path, checklist: Checklist | None = None) -> tuple[Score, Score]:

@@ -137,10 +137,13 @@ def evaluate_groups(item: Item, view: JurisdictionView) -> Verdict:
 def _found_groups(view: JurisdictionView, rule: dict[str, Any]) -> dict[int, list[Unit]]:
     """For each tag group of ``rule``, the units that carry it (within ``scope_tags`` if given),
     less definitions (a definition names a thing, it does not provide it: "the Programme means
-    ...") and less units that carry all of ``exclude_if_all_tags`` (an aggravated trafficking
-    offence is not an offence of participating in a criminal group)."""
+    ..."), less units that carry all of ``exclude_if_all_tags`` (an aggravated trafficking
+    offence is not an offence of participating in a criminal group) and less units that carry
+    any of ``exclude_tags`` (a definition of extradition offences that includes conspiracy to
+    commit them creates no conspiracy offence)."""
     scope = tuple(rule.get("scope_tags", []))
     excluded = tuple(rule.get("exclude_if_all_tags", []))
+    other_subject = tuple(rule.get("exclude_tags", []))
     about = tuple(w.lower() for w in rule.get("subject_words", [])) if rule.get("require_subject") else ()
     found: dict[int, list[Unit]] = {}
     for index, group in enumerate(rule["groups"]):
@@ -148,6 +151,7 @@ def _found_groups(view: JurisdictionView, rule: dict[str, Any]) -> dict[int, lis
             u for u in view.with_tag(*group)
             if (not scope or u.has(*scope)) and u.provision.kind != "definition"
             and not (excluded and all(u.has(t) for t in excluded))
+            and not (other_subject and u.has(*other_subject))
             and any(u.has(tag) and not _same_words(u, tag, rule) for tag in group)
             and (not about or view.subject(u, about) >= 1)
         ]
@@ -156,6 +160,28 @@ def _found_groups(view: JurisdictionView, rule: dict[str, Any]) -> dict[int, lis
     extending = _extending_definitions(view, rule)
     if extending:
         found[0] = found.get(0, []) + extending
+    for index, units in _inline_groups(view, rule).items():
+        found[index] = found.get(index, []) + [u for u in units if u not in found.get(index, [])]
+    return found
+
+
+def _inline_groups(view: JurisdictionView, rule: dict[str, Any]) -> dict[int, list[Unit]]:
+    """Units outside ``scope_tags`` that still count, per group: those that carry every tag of
+    ``inline_tags`` and at least ``inline_min_groups`` of the groups. A trafficking offence that
+    sets its own higher penalties for a child victim, several victims or a public servant is an
+    aggravated offence even where no word like "aggravated" says so."""
+    needed = tuple(rule.get("inline_tags", []))
+    if not needed:
+        return {}
+    minimum = int(rule.get("inline_min_groups", 2))
+    found: dict[int, list[Unit]] = {}
+    for unit in view.with_tag(needed[0]):
+        if not all(unit.has(t) for t in needed) or unit.provision.kind == "definition":
+            continue
+        groups = [i for i, group in enumerate(rule["groups"]) if unit.has(*group)]
+        if len(groups) >= minimum:
+            for index in groups:
+                found.setdefault(index, []).append(unit)
     return found
 
 
@@ -216,7 +242,7 @@ def _unreached(view: JurisdictionView, rule: dict[str, Any], found: dict[int, li
         return Verdict(
             "partial",
             f"For trafficking offences {note} ({cite(near[:1])}); {have} was found only for offences that do not "
-            f"include trafficking ({cite(evidence[1:])}).",
+            f"include trafficking ({cite(evidence[1:])}), and nothing wider in the supplied texts.",
             evidence,
             0.6,
         )

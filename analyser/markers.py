@@ -316,7 +316,7 @@ class Scanner:
             rest = match.groupdict().get("rest")
             rest_start = match.start("rest") if rest is not None else len(line.text)
         else:
-            ocr = None if match else self._ocr_number(line.text)
+            ocr = None if match else self._ocr_number(line.text) or self._marginal_note_number(line.text)
             if not ocr:
                 return False
             num, rest, rest_start = ocr
@@ -355,6 +355,20 @@ class Scanner:
         if self._continuation(rest):
             return None
         return expected, rest, match.start("rest")
+
+    def _marginal_note_number(self, text: str) -> tuple[str, str, int] | None:
+        """The next section number after a marginal note the text layer put first on the line
+        ('Extradition 6. (1) A fugitive criminal'): only a number that follows the last section's
+        closely (as for a bare number) counts."""
+        if self.style != "number_dot" or self.last_num is None or self.in_contents:
+            return None
+        match = self.n.line_patterns["marginal_note_section"].regex.match(text)
+        if not match:
+            return None
+        num = match.group("num")
+        if not (follows(self.last_num, num) and integer_part(num) - integer_part(self.last_num) <= MAX_BARE_GAP):
+            return None
+        return num, match.group("rest"), match.start("rest")
 
     def _section_cite(self, match: re.Match[str]) -> str:
         template = self.n.section_styles[self.style].meta["citation"]

@@ -151,8 +151,8 @@ def _f1(predicted: np.ndarray, truth: np.ndarray) -> float:
 
 
 def model_inputs(units: Sequence[LabelledUnit]) -> list[str]:
-    """What the model reads for each unit: its text and its rule hits."""
-    return [model_input(u.text, u.rule_tags) for u in units]
+    """What the model reads for each unit: its text, its rule hits, its context and the context's rule hits."""
+    return [model_input(u.text, u.rule_tags, u.context, u.context_tags) for u in units]
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,7 @@ class Combination:
     rule_veto: bool = True  # may the model drop a rule hit it scores low?
     rules_only: tuple[str, ...] = ()  # tags the model may not add (it may still veto them when rule_veto)
     min_gain: float = 0.0  # F1 the tuned thresholds must gain over the rules alone on the training folds
+    keep_rules: tuple[str, ...] = ()  # tags whose rule hits the model may not drop (it may still add them)
 
 
 def tune_thresholds(
@@ -171,12 +172,13 @@ def tune_thresholds(
     """Per-tag (rule, model) thresholds of the combination, from out-of-fold scores.
 
     A ``rules_only`` tag gets no model threshold (the model never adds it); with ``rule_veto``
-    its rule threshold is still tuned, so the model may drop a rule hit it scores low.
+    its rule threshold is still tuned, so the model may drop a rule hit it scores low, unless
+    the tag is one of ``keep_rules``.
     """
     return {
         tag: best_thresholds(
-            scores[:, j], truth[:, j], rules[:, j], combination.rule_veto, add=tag not in combination.rules_only,
-            min_gain=combination.min_gain,
+            scores[:, j], truth[:, j], rules[:, j], combination.rule_veto and tag not in combination.keep_rules,
+            add=tag not in combination.rules_only, min_gain=combination.min_gain,
         )
         for j, tag in enumerate(labels)
     }

@@ -293,7 +293,7 @@ def _implicit_child_verdict(view: JurisdictionView, rule: dict[str, Any], offenc
             "partial",
             f"The child trafficking offence ({cite(evidence[:1])}) states no means, but the exploitation it requires is "
             f"defined by threats, force, coercion or deception ({cite(evidence[-1:])}), so the means are not dispensed "
-            "with for children.",
+            "with for children; no provision that dispenses with them was found in the supplied texts.",
             evidence,
             0.6,
         )

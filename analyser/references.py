@@ -254,6 +254,12 @@ def is_amending_part(heading: str) -> bool:
     return any(lowered.startswith(h) for h in _data()["amending_part_headings"])
 
 
+def is_summary_heading(heading: str) -> bool:
+    """Does ``heading`` announce a summary of other provisions ("Simplified outline of this Part")?"""
+    lowered = " ".join(heading.lower().split())
+    return any(lowered.startswith(h) for h in _data()["summary_headings"])
+
+
 def scope_threshold_text(text: str) -> str:
     """The words after "an offence punishable" in ``text`` (where a threshold that limits the
     provision's scope is stated), or "" when the text states no such threshold.

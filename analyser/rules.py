@@ -31,6 +31,10 @@ if TYPE_CHECKING:  # spaCy is imported when a tagger is built: a warm scan never
 CROSS_REFERENCE_TAG = "cross-reference"
 REFERENCE_TAIL_TOKENS = 10  # a term this close after a cross-reference still belongs to it
 MAX_UNIT_CHARS = 400_000  # longer units are tagged in slices (spaCy's default limit is 1e6)
+# A line break inside a sentence (PDF text wraps at the margin: "The penalty of\nimprisonment")
+# is read as a space: spaCy makes "\n" a token of its own, which no phrase spans. Same length,
+# so offsets are unchanged; a blank line still separates (two spaces are a token of their own).
+_LINE_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " "})
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,7 @@ class RuleTagger:
         """Base and composite tags of one provision's text, each with its hits."""
         hits: list[Hit] = []
         for offset, chunk in _slices(text, MAX_UNIT_CHARS):
-            doc = self.nlp(chunk)
+            doc = self.nlp(chunk.translate(_LINE_BREAKS))
             hits += [Hit(h.tag, h.start + offset, h.end + offset, h.pattern_id, h.negated) for h in self.match(doc)]
         return self.combine(hits, text)
 

@@ -59,9 +59,29 @@ def states_law(provision: Provision, numbered: bool) -> bool:
     """Can ``provision`` satisfy a checklist item? Not a prescribed form, a section of findings,
     nor a preamble of a document that has numbered provisions (its recitals state purposes; a
     document with none is one whose structure was not found, and its text is all there is)."""
-    if is_form(provision.citation) or is_recital(provision.heading):
+    if is_form(provision.citation) or is_recital(provision.heading) or is_editorial_placeholder(provision):
         return False
     return not (provision.kind == "preamble" and numbered)
+
+
+EDITORIAL_NOTE = re.compile(r"^\[[^\[\]]{1,200}\]$")  # "[Repealed, 2001, c. 32, s. 1]", "[Amendments]"
+
+
+def is_editorial_placeholder(provision: Provision) -> bool:
+    """Does ``provision`` hold only an editor's note where its text was ("[Amendments]",
+    "[Repealed, 2001, c. 32, s. 1]")? Consolidations keep the number and heading of a spent
+    amendment or a repealed section; the note states no law, though its heading may name an act."""
+    if provision.kind not in ("section", "article", "subsection"):
+        return False
+    label = provision.label.strip()
+    lines = [WHITESPACE.sub(" ", line).strip() for line in provision.text.split("\n")]
+    at = next((i for i, line in enumerate(lines) if label and line.split(" ", 1)[0] == label), None)
+    if at is None:  # no line opens with the number: all but the heading is body
+        heading = WHITESPACE.sub(" ", provision.heading).strip()
+        body = [line for line in lines if line and line != heading]
+    else:  # the body follows the number (headings and group headings come before it)
+        body = [part for part in [lines[at][len(label):].strip(), *lines[at + 1:]] if part]
+    return bool(body) and all(EDITORIAL_NOTE.match(line) for line in body)
 
 
 def repealed_documents(results: list[DocumentResult], repealing: list[Unit]) -> dict[str, str]:

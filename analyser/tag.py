@@ -8,18 +8,22 @@ and hits inside it are not counted again for the section that holds it.
 
 Two taggers combine here: the rule patterns (:mod:`analyser.rules`) and, when one is
 given, the trained model (:mod:`analyser.classify`, issue 5), which reads the unit's text
-together with the rule tags that hit it. A tag the model covers is on when its calibrated
-score passes the tag's threshold, or a rule hits and the score passes the tag's (lower)
-rule threshold; both are tuned leave one jurisdiction out (``models/tagger/EVAL.md``). Its
-``score`` is then the calibrated score and its ``source`` says who found it. Tags the model
-does not cover (the context cues the coverage stage combines) stay rule-only.
+together with the rule tags that hit it and its context (:mod:`analyser.context`: act title,
+file name, headings above it, and the rule tags that hit those). A tag the model covers is
+on when its calibrated score passes the tag's threshold, or a rule hits and the score passes
+the tag's (lower) rule threshold; both are tuned leave one jurisdiction out
+(``models/tagger/EVAL.md``). Its ``score`` is then the calibrated score and its ``source``
+says who found it. Tags the model does not cover (the context cues the coverage stage
+combines) stay rule-only. The rules also give a few tags from where a unit sits
+(``context_composites`` of ``patterns.json``, :func:`analyser.context.context_rule_hits`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from .context import context_rule_hits, unit_contexts
 from .models import Provision, Tag
 from .references import is_non_operative
 from .rules import Hit, RuleTagger, default_tagger
@@ -78,17 +82,31 @@ def tag_provisions(
     units = tagging_units(provisions)
     nested = _nested_units(provisions, units)
     hits = [_rule_hits(unit, nested.get(unit.id, []), tagger) for unit in units]
+    for found, extra in zip(hits, context_rule_hits(provisions, units, hits, tagger)):
+        for tag, hit in extra.items():  # tags a unit gets from where it sits (patterns.json "context_composites")
+            found.setdefault(tag, hit)
     if model is None:
         return [_make_tag(u, tag, hit, None, False) for u, found in zip(units, hits) for tag, hit in sorted(found.items())]
     from .classify import model_input
 
-    inputs = [model_input(_own_text(unit, nested.get(unit.id, [])), found) for unit, found in zip(units, hits)]
+    contexts = unit_contexts(provisions, units)
+    context_hits = context_tags(contexts.values(), tagger)
+    inputs = [
+        model_input(_own_text(unit, nested.get(unit.id, [])), found, contexts[unit.id], context_hits[contexts[unit.id]])
+        for unit, found in zip(units, hits)
+    ]
     tags: list[Tag] = []
     for unit, found, scores in zip(units, hits, model.unit_scores(inputs)):
         decided = model.decide(scores, found)
         for tag in sorted((set(found) - set(scores)) | decided):  # rule hits of tags the model decides may go
             tags.append(_make_tag(unit, tag, found.get(tag), scores.get(tag), tag in decided))
     return tags
+
+
+def context_tags(contexts: Iterable[str], tagger: RuleTagger | None = None) -> dict[str, frozenset[str]]:
+    """The rule tags that hit each distinct context string (:func:`analyser.context.unit_contexts`)."""
+    tagger = tagger or default_tagger()
+    return {context: frozenset(tagger.tag_text(context)) for context in set(contexts)}
 
 
 def unit_texts(provisions: Sequence[Provision]) -> list[tuple[Provision, str]]:

@@ -1,7 +1,7 @@
 """Training and evaluating the tagging model from ``corpora/`` (``tipgap train`` / ``tipgap eval``).
 
 A model folder ``models/<name>/`` holds ``config.toml`` (inputs and hyper-parameters,
-written by hand), and what training writes: ``model.skops``, ``meta.json`` and
+written by hand), and what training writes: ``model.npz`` and ``model.json``, ``meta.json`` and
 ``EVAL.md``. Training rebuilds the annotated units from the source files, evaluates leave
 one jurisdiction out (fully nested, :mod:`analyser.modeleval`), then fits the shipped
 model on every annotated unit the same way each fold's model was fitted: calibration and
@@ -27,7 +27,7 @@ from .modeleval import Combination, Evaluation, evaluate, fit_tagger
 
 CONFIG_FILE = "config.toml"
 EVAL_FILE = "EVAL.md"
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: units carry their context
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,14 @@ def load_config(model_dir: Path, inputs: tuple[Path, ...] = (), cache: Path | No
 
 
 def _combination(table: dict[str, Any], path: Path) -> Combination:
-    unknown = sorted(set(table) - {"rule_veto", "rules_only", "min_gain"})
+    unknown = sorted(set(table) - {"rule_veto", "rules_only", "min_gain", "keep_rules"})
     if unknown:
-        raise ModelError(f"{path}: unknown [combination] keys {unknown}; known: min_gain, rule_veto, rules_only")
+        raise ModelError(
+            f"{path}: unknown [combination] keys {unknown}; known: keep_rules, min_gain, rule_veto, rules_only"
+        )
     return Combination(
-        bool(table.get("rule_veto", True)), tuple(table.get("rules_only", ())), float(table.get("min_gain", 0.0))
+        bool(table.get("rule_veto", True)), tuple(table.get("rules_only", ())), float(table.get("min_gain", 0.0)),
+        tuple(table.get("keep_rules", ())),
     )
 
 
@@ -120,7 +123,13 @@ def _read_cache(cache: Path, key: str) -> tuple[list[LabelledUnit], DriftReport]
     def annotation(row: dict[str, Any]) -> Annotation:
         return Annotation(**{**row, "labels": frozenset(row["labels"])})
 
-    units = [LabelledUnit(annotation(u["annotation"]), u["text"], frozenset(u["rule_tags"])) for u in data["units"]]
+    units = [
+        LabelledUnit(
+            annotation(u["annotation"]), u["text"], frozenset(u["rule_tags"]),
+            u["context"], frozenset(u["context_tags"]),
+        )
+        for u in data["units"]
+    ]
     drift = DriftReport(
         changed=[annotation(a) for a in data["changed"]],
         vanished=[annotation(a) for a in data["vanished"]],
@@ -135,7 +144,11 @@ def _write_cache(cache: Path, key: str, units: list[LabelledUnit], drift: DriftR
 
     cache.mkdir(parents=True, exist_ok=True)
     data = {
-        "units": [{"annotation": row(u.annotation), "text": u.text, "rule_tags": sorted(u.rule_tags)} for u in units],
+        "units": [
+            {"annotation": row(u.annotation), "text": u.text, "rule_tags": sorted(u.rule_tags), "context": u.context,
+             "context_tags": sorted(u.context_tags)}
+            for u in units
+        ],
         "changed": [row(a) for a in drift.changed],
         "vanished": [row(a) for a in drift.vanished],
         "missing_documents": drift.missing_documents,
@@ -177,6 +190,7 @@ def _meta(config: TrainingConfig, units: list[LabelledUnit], evaluation: Evaluat
             "rule_veto": config.combination.rule_veto,
             "rules_only": list(config.combination.rules_only),
             "min_gain": config.combination.min_gain,
+            "keep_rules": list(config.combination.keep_rules),
         },
         "notes": list(config.notes),
         "drift": {"changed": len(drift.changed), "vanished": len(drift.vanished),

@@ -32,6 +32,7 @@ from .references import (
     is_form,
     is_minor_heading,
     is_recital,
+    is_summary_heading,
     referenced_containers,
     referenced_numbers,
     same_act,
@@ -51,6 +52,7 @@ HEADING_CHARS = 90  # the start of a unit's text, where its heading and number s
 FOCUS_OFFENCE, FOCUS_SUBJECT, FOCUS_LIST = "offence", "subject", "list"  # see JurisdictionView.ranked
 NON_OPERATIVE_KINDS = frozenset({"preamble", "contents"}) | CONTAINER_KINDS
 NUMBERED_KINDS = frozenset({"section", "article", "clause", "rule", "regulation"})
+LISTING_KINDS = frozenset({"schedule", "preamble", "contents"})  # list or announce offences; create none
 
 
 @dataclass(frozen=True)
@@ -120,9 +122,12 @@ class JurisdictionView:
     @cached_property
     def offence_references(self) -> dict[str, tuple[set[str], set[tuple[str, str]]]]:
         """Per act (:func:`act_key`), the section numbers of its trafficking offences and the
-        (kind, number) of the Parts, Divisions and Chapters that hold them."""
+        (kind, number) of the Parts, Divisions and Chapters that hold them. A schedule that lists
+        trafficking offences (as predicates of laundering) does not make its act one that creates them."""
         found: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
         for unit in self.with_tag("tip-offence"):
+            if unit.provision.kind in LISTING_KINDS or self.in_list_schedule(unit):
+                continue
             numbers, containers = found.setdefault(self.act_of(unit), (set(), set()))
             number = section_number(unit.provision.label)
             if number:
@@ -281,18 +286,31 @@ class JurisdictionView:
             return 0
         if self.in_list_schedule(unit):
             return 2 if focus == FOCUS_LIST else 1
-        if is_minor_heading(provision.heading) or self.in_amending_part(unit):
+        if is_minor_heading(provision.heading) or self.in_amending_part(unit) or self.in_summary(unit):
             return 1
         return 2
 
     def in_amending_part(self, unit: Unit) -> bool:
         """Is ``unit`` in a Part that amends other acts ("Consequential Amendments")?"""
+        return any(is_amending_part(p.heading) for p in self._containers(unit))
+
+    def in_summary(self, unit: Unit) -> bool:
+        """Does ``unit`` only summarise other provisions: it is headed, or sits in a Part or
+        Division headed, as an outline ("Simplified outline of this Part", "Outline of this Act")?"""
+        return any(is_summary_heading(p.heading) for p in [unit.provision, *self._ancestors(unit)])
+
+    def _containers(self, unit: Unit) -> list[Provision]:
+        """The Parts, Divisions and Chapters that hold ``unit``, innermost first."""
+        return [p for p in self._ancestors(unit) if p.kind in CONTAINER_KINDS]
+
+    def _ancestors(self, unit: Unit) -> list[Provision]:
+        """The provisions that hold ``unit`` (its section, Part...), innermost first."""
+        found: list[Provision] = []
         parent = self._provisions.get(unit.provision.parent_id or "")
-        while parent is not None:
-            if parent[0].kind in CONTAINER_KINDS and is_amending_part(parent[0].heading):
-                return True
+        while parent is not None and len(found) < 32:
+            found.append(parent[0])
             parent = self._provisions.get(parent[0].parent_id or "")
-        return False
+        return found
 
     def subject(self, unit: Unit, words: tuple[str, ...]) -> int:
         """Does ``unit`` announce the subject ``words`` name? 2: its own heading (a definition:
@@ -336,22 +354,34 @@ class JurisdictionView:
             self._memo[key] = " ".join(p for p in parts if p)
         return str(self._memo[key])
 
+    def within_subject(self, unit: Unit, words: tuple[str, ...]) -> int:
+        """2: the title of ``unit``'s act names the subject ``words`` name (the Proceeds of Crime
+        Act for confiscation); 1: the heading of a Part or Division holding it does; 0: neither."""
+        if not words:
+            return 0
+        if _names(f"{unit.result.health.title} {unit.provision.act}", words):
+            return 2
+        return int(_names(" ".join(p.heading for p in self._containers(unit)), words))
+
     def ranked(
         self, units: list[Unit], tag: str | None = None, focus: str = FOCUS_SUBJECT, words: tuple[str, ...] | None = None
     ) -> list[Unit]:
         """Best evidence first. Operative text before schedules before preambles, forms and
         contents; then, for an item about the trafficking offence itself (``focus`` "offence"),
         the units that create or name it before those that announce ``tag``'s subject in their
-        heading; for other items (``focus`` "subject" or "list"), the other way round. Ties keep
-        document order. ``words`` name the subject (default: ``tag``'s keywords)."""
+        heading; for other items (``focus`` "subject" or "list"), the other way round; then units
+        in an act, Part or Division whose title names the subject (the Proceeds of Crime Act's
+        forfeiture orders before a stray "proceeds" in another act). Ties keep document order.
+        ``words`` name the subject (default: ``tag``'s keywords)."""
         if words is None:
             words = tuple(k.lower() for k in load_tags()[tag].keywords) if tag in load_tags() else ()
 
-        def key(unit: Unit) -> tuple[int, int, int]:
+        def key(unit: Unit) -> tuple[int, int, int, int]:
             operative, subject, relevance = self.operative(unit, focus), self.subject(unit, words), self.relevance(unit)
+            within = self.within_subject(unit, words)
             if focus == FOCUS_OFFENCE:
-                return (-operative, -relevance, -subject)
-            return (-operative, -subject, -relevance)
+                return (-operative, -relevance, -subject, -within)
+            return (-operative, -subject, -relevance, -within)
 
         return sorted(units, key=key)
 

@@ -7,6 +7,8 @@ On one set of PDFs, in one run, measures pages/s of:
 3. the full scan (``tipgap scan``) with one job, cold (empty result cache);
 4. the full scan with two jobs, cold;
 5. a warm re-run (the cache of run 3);
+6. a re-scan after a model change (the cache of run 3 holds every document's text, not its
+   tags for that model: every document is tagged again, none is read again);
 
 and the peak resident memory of every scan process and worker (sampled with psutil), the
 peak memory of a scan of the largest PDF alone, a Dask run (LocalCluster, two workers)
@@ -129,9 +131,15 @@ class Run:
 
     @property
     def peak_worker_mb(self) -> float:
-        """Peak of the worker processes, or of the scan process when it had none (--jobs 1)."""
+        """Peak of the other processes (loky workers, a document's forked child, an output's child),
+        or of the scan process when it had none."""
         workers = [mb for pid, mb in self.peak_mb.items() if pid != self.root]
         return max(workers) if workers else self.peak_mb.get(self.root, 0.0)
+
+    @property
+    def peak_any_mb(self) -> float:
+        """Peak of any one process of the run (a document's forked child counts its shared pages too)."""
+        return max(self.peak_mb.values(), default=0.0)
 
     @property
     def peak_parent_mb(self) -> float:
@@ -202,6 +210,17 @@ def scan(input_dir: Path, out: Path, cache: Path | None, jobs: int = 1, extra: l
     args = [*TIPGAP, "scan", str(input_dir), "--out", str(out), "--force", "-q", "--no-ocr", "--jobs", str(jobs)]
     args += ["--cache-dir", str(cache)] if cache else ["--no-cache"]
     return run_sampled(args + (extra or []))
+
+
+def retrained_model(folder: Path) -> Path:
+    """A copy of the shipped model that the cache sees as another model (its meta.json differs by
+    a newline; its scores are the same, so the outputs must be too)."""
+    from analyser.classify import META_FILE, default_model_dir
+
+    shutil.copytree(default_model_dir(), folder)
+    with (folder / META_FILE).open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    return folder
 
 
 def same_csvs(a: Path, b: Path) -> bool:
@@ -287,13 +306,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scan, 1 job, cold: {one.seconds:.1f} s", flush=True)
         warm = scan(input_dir, work / "out-warm", cache, 1)
         print(f"scan, warm re-run: {warm.seconds:.1f} s", flush=True)
+        retrained = retrained_model(work / "model-retrained")
+        retag = scan(input_dir, work / "out-retag", cache, 1, ["--model", str(retrained)])
+        print(f"scan after a model change (text cached, tags not): {retag.seconds:.1f} s", flush=True)
         two = scan(input_dir, work / "out2", work / "cache2", 2)
         print(f"scan, 2 jobs, cold: {two.seconds:.1f} s", flush=True)
         dask_s, dask_ok = dask_run(input_dir, work / "out-dask")
         if dask_ok is not None:
             dask_ok = same_csvs(work / "out1", work / "out-dask")
         print(f"dask: {dask_s:.1f} s, identical CSVs: {dask_ok}", flush=True)
-        identical = same_csvs(work / "out1", work / "out2") and same_csvs(work / "out1", work / "out-warm")
+        identical = all(same_csvs(work / "out1", work / other) for other in ("out2", "out-warm", "out-retag"))
         single = work / "single" / "BIG"
         single.mkdir(parents=True)
         shutil.copyfile(big, single / big.name)
@@ -316,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         "warm_vs_cold": one.seconds / warm.seconds,
         # per worker: the 2-job run's workers, and the largest PDF and the 1,000-page act each
         # processed alone in one process (an upper bound: that process also writes the outputs)
-        "peak_mb": max(two.peak_worker_mb, largest_run.peak_parent_mb, alone.peak_parent_mb),
+        "peak_mb": max(two.peak_worker_mb, largest_run.peak_any_mb, alone.peak_any_mb),
     }
     met = {
         "scan_vs_pdfplumber": ratios["scan_vs_pdfplumber"] >= TARGETS["scan_vs_pdfplumber"],
@@ -326,18 +348,20 @@ def main(argv: list[str] | None = None) -> int:
     }
     yes = {True: "yes", False: "**NO**", None: "n/a"}
     rows = [
-        "| run | seconds | pages/s | peak RSS (MB): workers / scan process |",
+        "| run | seconds | pages/s | peak RSS (MB): largest other process / scan process |",
         "|---|---|---|---|",
         f"| bare pdfplumber `extract_text` (+ `page.close()`) | {plumber_s:.1f} | {rate(plumber_s):.1f} | - |",
         f"| `pdftotext` (poppler) | {poppler_s or 0:.1f} | {rate(poppler_s):.1f} | - |",
-        f"| `tipgap scan --jobs 1`, cold | {one.seconds:.1f} | {rate(one.seconds):.1f} | - / {one.peak_parent_mb:.0f} (one process: documents, coverage, outputs) |",
+        f"| `tipgap scan --jobs 1`, cold | {one.seconds:.1f} | {rate(one.seconds):.1f} | {one.peak_worker_mb:.0f} / {one.peak_parent_mb:.0f} |",
         f"| `tipgap scan --jobs 2`, cold | {two.seconds:.1f} | {rate(two.seconds):.1f} | {two.peak_worker_mb:.0f} / {two.peak_parent_mb:.0f} |",
-        f"| `tipgap scan`, warm re-run (cache of the 1-job run) | {warm.seconds:.1f} | {rate(warm.seconds):.1f} | - / {warm.peak_parent_mb:.0f} |",
+        f"| `tipgap scan`, warm re-run (cache of the 1-job run) | {warm.seconds:.1f} | {rate(warm.seconds):.1f} | {warm.peak_worker_mb:.0f} / {warm.peak_parent_mb:.0f} |",
+        f"| `tipgap scan --model` of a changed model (text cached, every document tagged again) | {retag.seconds:.1f} | "
+        f"{rate(retag.seconds):.1f} | {retag.peak_worker_mb:.0f} / {retag.peak_parent_mb:.0f} |",
         f"| `tipgap scan --scheduler` (LocalCluster, 2 workers x 1 thread) | {dask_s:.1f} | {rate(dask_s):.1f} | - |",
         f"| largest PDF of the set alone ({largest.name}, {pages[largest]} pages) | {largest_run.seconds:.1f} | "
-        f"{pages[largest] / largest_run.seconds:.1f} | - / {largest_run.peak_parent_mb:.0f} (one process, outputs included) |",
+        f"{pages[largest] / largest_run.seconds:.1f} | {largest_run.peak_worker_mb:.0f} / {largest_run.peak_parent_mb:.0f} |",
         f"| {big_pages}-page act alone (rendered acts concatenated) | {alone.seconds:.1f} | {big_pages / alone.seconds:.1f} | "
-        f"- / {alone.peak_parent_mb:.0f} (one process, outputs included) |",
+        f"{alone.peak_worker_mb:.0f} / {alone.peak_parent_mb:.0f} |",
     ]
     checks = [
         "| target | measured | met |",
@@ -345,9 +369,9 @@ def main(argv: list[str] | None = None) -> int:
         f"| full cold scan, 1 job >= 10x bare pdfplumber pages/s | {ratios['scan_vs_pdfplumber']:.1f}x | {yes[met['scan_vs_pdfplumber']]} |",
         f"| 2 jobs >= 1.7x 1 job | {ratios['two_jobs_vs_one']:.2f}x | {yes[met['two_jobs_vs_one']]} |",
         f"| warm re-run >= 20x faster than cold | {ratios['warm_vs_cold']:.1f}x | {yes[met['warm_vs_cold']]} |",
-        f"| peak RSS < 500 MB per worker (2-job workers; largest PDF and {big_pages}-page act alone) | {ratios['peak_mb']:.0f} MB | {yes[met['peak_mb']]} |",
+        f"| peak RSS < 500 MB per worker (2-job workers; any process of the largest PDF's and the {big_pages}-page act's scans) | {ratios['peak_mb']:.0f} MB | {yes[met['peak_mb']]} |",
         f"| Dask run's CSVs byte-identical to the local run's | {yes[dask_ok]} | {yes[dask_ok]} |",
-        f"| 2-job and warm runs' CSVs byte-identical to the 1-job run's | {yes[identical]} | {yes[identical]} |",
+        f"| 2-job, warm and re-tagged runs' CSVs byte-identical to the 1-job run's | {yes[identical]} | {yes[identical]} |",
     ]
     text = "\n".join([
         "# Speed and scale benchmark (issue 8)", "",

@@ -23,7 +23,6 @@ from analyser.annotations import (
 from analyser.classify import (
     META_FILE,
     MODEL_FILE,
-    TRUSTED_TYPES,
     ClassifierSettings,
     TagModel,
     fit_model,
@@ -85,15 +84,15 @@ def test_model_input_appends_rule_markers():
 
 def test_save_load_round_trip_without_pickle(model, tmp_path):
     save_model(model, tmp_path)
-    assert (tmp_path / MODEL_FILE).read_bytes()[:2] == b"PK"  # a skops zip, not a pickle
-    import skops.io as sio
-
-    assert set(sio.get_untrusted_types(file=tmp_path / MODEL_FILE)) <= set(TRUSTED_TYPES)
+    assert (tmp_path / MODEL_FILE).read_bytes()[:2] == b"PK"  # an npz (zip of .npy arrays), not a pickle
+    with np.load(tmp_path / MODEL_FILE) as arrays:  # numpy refuses object arrays: nothing to unpickle
+        assert all(arrays[key].dtype != object for key in arrays.files)
     loaded = load_model(tmp_path)
     assert loaded.labels == model.labels and loaded.thresholds == model.thresholds
-    np.testing.assert_allclose(loaded.predict_proba(TEXTS[:3]), model.predict_proba(TEXTS[:3]))
+    # coefficients are stored as float32: scores agree to about 1e-7
+    np.testing.assert_allclose(loaded.predict_proba(TEXTS[:3]), model.predict_proba(TEXTS[:3]), rtol=0, atol=1e-5)
     meta = json.loads((tmp_path / META_FILE).read_text())
-    assert {"scikit-learn", "numpy", "scipy", "skops"} <= set(meta["libraries"])
+    assert {"scikit-learn", "numpy", "scipy"} <= set(meta["libraries"])
 
 
 def test_version_mismatch_is_a_clear_error(model, tmp_path):
@@ -111,6 +110,24 @@ def test_format_version_mismatch_is_a_clear_error(model, tmp_path):
     meta["format_version"] = 999
     (tmp_path / META_FILE).write_text(json.dumps(meta))
     with pytest.raises(ModelError, match="format version 999"):
+        load_model(tmp_path)
+
+
+def test_a_model_without_context_blocks_scores_inputs_with_context(model, tmp_path):
+    """A model fitted without context blocks drops the context tokens of today's inputs (its text
+    blocks ignore them); older skops formats (2, 3) are refused with the way out."""
+    save_model(model, tmp_path)
+    meta = json.loads((tmp_path / META_FILE).read_text())
+    assert meta["format_version"] == 4
+    loaded = load_model(tmp_path)
+    text = "Whoever breaks rule 40 is liable to imprisonment for 3 years."
+    np.testing.assert_allclose(
+        loaded.decision([model_input(text, [])]),
+        loaded.decision([model_input(text, [], "Penalties Act | part Offences", ["penalty"])]),
+    )
+    meta["format_version"] = 3
+    (tmp_path / META_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="format version 3, this tipgap reads 4; re-train"):
         load_model(tmp_path)
 
 
@@ -307,6 +324,20 @@ def test_combination_limits_what_the_model_may_change():
                                 Combination(rule_veto=True, rules_only=("compensation",)))
     assert veto_only["compensation"][0] > 0.2 and veto_only["compensation"][1] == NEVER
     assert veto_only["penalty"][1] <= 0.8  # a free tag: the model adds the unit the rules missed
+    # keep_rules: the model may not drop the tag's rule hits, but may still add it
+    kept = tune_thresholds(scores_add, truth_add, rules, ["penalty", "compensation"],
+                           Combination(rule_veto=True, keep_rules=("penalty",)))
+    assert kept["penalty"][0] == 0.0 and kept["penalty"][1] <= 0.8 and kept["compensation"][0] > 0.2
+
+
+def test_config_reads_keep_rules(tmp_path):
+    from analyser.training import load_config
+
+    (tmp_path / "config.toml").write_text('[combination]\nkeep_rules = ["tip-offence"]\n', encoding="utf-8")
+    assert load_config(tmp_path).combination.keep_rules == ("tip-offence",)
+    (tmp_path / "config.toml").write_text('[combination]\nkeep_rule = ["tip-offence"]\n', encoding="utf-8")
+    with pytest.raises(ModelError, match="keep_rules"):
+        load_config(tmp_path)
 
 
 # -- re-keying annotations after drift ------------------------------------------------------------
@@ -526,3 +557,75 @@ def test_report_states_targets_protocol_notes_and_drift():
     for needle in ("macro-F1 >= 0.85", "keyword baseline", "## Protocol", "Fully nested",
                    "- chosen among two settings", "1 vanished", "| penalty | 16 | 4 |"):
         assert needle in text, needle
+
+
+# -- the unit's context (format 3) -----------------------------------------------------------------
+SCHEDULED = (
+    "SAMPLE MONEY LAUNDERING ACT 2001\n\nPART I\nPRELIMINARY\n\n1. Short title\nThis Act may be cited as the "
+    "Sample Money Laundering Act 2001.\n\nTHIRD SCHEDULE\n[section 2, meaning of \"scheduled offence\"]\n\n"
+    "1. Section 12 Theft of cattle\n\n2. Section 40 Forgery of a seal\n"
+)
+
+
+def test_unit_context_names_the_act_the_file_and_the_headings_above_the_unit():
+    from analyser.context import document_words, unit_contexts
+
+    assert document_words("A-12.3-sample_legal-aid.act.md") == "A 12 3 sample legal aid act"
+    provisions = result("XAA", "sample_aml_act_2001.txt", SCHEDULED).provisions
+    units = [p for p, _ in unit_texts(provisions)]
+    contexts = unit_contexts(provisions, units)
+    assert set(contexts) == {u.id for u in units}
+    assert all("sample aml act 2001" in c for c in contexts.values())
+    inside = [contexts[u.id] for u in units if u.text.lstrip().startswith("2. Section 40")]
+    assert inside == ['Sample Money Laundering Act 2001 | sample aml act 2001 | '
+                      'schedule THIRD SCHEDULE [section 2, meaning of "scheduled offence"]']
+
+
+def test_model_input_carries_context_words_and_context_rule_hits():
+    from analyser.classify import normalise_text
+
+    plain = model_input("Some text.", ["penalty"])
+    framed = model_input("Some text.", ["penalty"], "Witness Protection Act | part 2", ["witness-protection"])
+    assert framed.startswith(plain) and "ctx_unit" in framed
+    assert "ctx_witness ctx_protection" in framed and framed.endswith("ctxhit_witness_protection")
+    assert normalise_text(framed).split() == normalise_text(plain).split()  # the text blocks never read context
+
+
+def test_context_blocks_are_fitted_only_when_weighted():
+    from analyser.classify import build_features
+
+    assert [n for n, _ in build_features(SMALL).transformer_list] == ["word", "char", "rules"]
+    weighted = replace(SMALL, context_weight=1.0, context_rule_weight=0.5)
+    inputs = [model_input(t, [], "Sample Act | part Penalties", ["penalty"]) for t in TEXTS]
+    features = build_features(weighted).fit(inputs)
+    assert [n for n, _ in features.transformer_list] == ["word", "char", "rules", "context", "context_rules"]
+    context = dict(features.transformer_list)["context"]
+    assert "ctx_penalties" in context.vocabulary_ and "ctx_some" not in context.vocabulary_
+    assert dict(features.transformer_list)["context_rules"].transform(inputs[:1]).sum() == 1
+
+
+def test_tag_provisions_gives_the_model_the_same_context_as_training(monkeypatch):
+    """The scan builds each unit's model input with the context that match_units gives a labelled unit."""
+    from analyser import tag as tag_module
+    from analyser.modeleval import model_inputs
+
+    res = result("XAA", "sample_aml_act_2001.txt", SCHEDULED)
+    seen: list[str] = []
+
+    class Recorder:
+        labels = ("penalty",)
+
+        def unit_scores(self, inputs):
+            seen.extend(inputs)
+            return [{"penalty": 0.0} for _ in inputs]
+
+        def decide(self, scores, rule_tags=()):
+            return set()
+
+    tag_module.tag_provisions(res.provisions, model=Recorder())
+    annotations = [
+        Annotation("XAA", res.source.name, unit.id, text_hash(text), frozenset()) for unit, text in unit_texts(res.provisions)
+    ]
+    units = match_units(annotations, [res], DriftReport())
+    assert model_inputs(units) == seen
+    assert any("ctxhit_predicate_cue" in s for s in seen)

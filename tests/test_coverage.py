@@ -437,3 +437,144 @@ In proceedings for money laundering it is not necessary to prove that any person
     cells = cells_of(result("AAA", "tip.txt", TIP_ACT_2007), result("AAA", "poca.txt", poca), result("AAA", "code.txt", aml))
     cell = cells[("AAA", "aml-no-predicate-conviction")]
     assert cell.status == "met" and cell.evidence[0].document == "code.txt", cell.reason
+
+
+# Issue 6: evidence ranking among provisions that tie on operative force, subject and relevance.
+POLICE_ACT = """POLICE POWERS ACT 2001
+PART 1 Seized things
+5. Forfeiture of things seized
+Where a thing seized in connection with any offence is not claimed, the court may order that the thing be forfeited and sold and the proceeds be paid into the Consolidated Fund.
+"""
+PROCEEDS_ACT = """PROCEEDS OF CRIME ACT 2003
+PART 1 Outline of this Act
+2. Simplified outline
+This Act provides for the forfeiture of the proceeds of any offence and of property used in an offence.
+PART 2 Forfeiture orders
+10. Forfeiture orders
+A court must order that the proceeds of crime derived from any indictable offence be forfeited to the State.
+"""
+
+
+@pytest.mark.parametrize(
+    "documents, expected",
+    [
+        # an act whose title names the subject before a stray mention in another act (same ties otherwise)
+        ((("police.txt", POLICE_ACT), ("proceeds.txt", PROCEEDS_ACT)), ("proceeds.txt", "s. 10")),
+        # a summary ("Simplified outline", a Part headed "Outline of this Act") after the rule it summarises
+        ((("proceeds.txt", PROCEEDS_ACT),), ("proceeds.txt", "s. 10")),
+    ],
+)
+def test_confiscation_evidence_prefers_the_act_on_the_subject_and_operative_rules(documents, expected):
+    results = [result("AAA", "tip.txt", TIP_ACT)] + [result("AAA", name, text) for name, text in documents]
+    cell = cells_of(*results)[("AAA", "confiscation-of-proceeds")]
+    assert cell.status == "met", cell.reason
+    assert (cell.evidence[0].document, cell.evidence[0].provision[:5]) == expected, cell.evidence
+
+
+@pytest.mark.parametrize(
+    "body, placeholder",
+    [
+        ("2\n\n[Amendments]", True),
+        ("2 [Repealed, 2004, c. 12, s. 3]", True),
+        ("2 Arrangements\n\nThe Minister may make arrangements for mutual legal assistance [see Part 2].", False),
+    ],
+)
+def test_a_consolidation_placeholder_states_no_law(body, placeholder):
+    """Issue 6: a spent amendment kept as its heading (the amended act's name) and an editor's note."""
+    from analyser.statute_status import is_editorial_placeholder
+
+    other = f"""GADGET ACT
+
+1 Short title
+
+This Act may be cited as the Gadget Act.
+
+Consequential Amendments
+
+Mutual Legal Assistance in Criminal Matters Act
+
+{body}
+"""
+    provision = next(p for p in result("AAA", "gadget.txt", other).provisions if p.citation == "s. 2")
+    assert is_editorial_placeholder(provision) is placeholder, provision
+
+
+EXTRADITION_BILL = """EXTRADITION ACT 1991
+1. This Act may be cited as the Extradition Act 1991.
+2. (1) For the purposes of this Act, an extradition offence is an offence punishable with imprisonment for not less than one year.
+(2) An offence shall also be an extradition offence if it consists of an attempt or a conspiracy to commit, or an abetment of, any offence described in subsection (1).
+"""
+
+
+@pytest.mark.parametrize("item", ["organised-group-participation", "extended-liability"])
+def test_a_definition_of_extradition_offences_creates_no_conspiracy_or_attempt_offence(item):
+    """Issue 6: 'an extradition offence includes a conspiracy or attempt to commit one' is no offence."""
+    cells = cells_of(result("AAA", "tip.txt", TIP_ACT), result("AAA", "extradition.txt", EXTRADITION_BILL))
+    assert all(e.document != "extradition.txt" for e in cells[("AAA", item)].evidence), cells[("AAA", item)]
+
+
+SANHITA = """PENAL SANHITA 2024
+10. Trafficking of persons
+(1) Whoever, for the purpose of exploitation, recruits, transports, harbours or receives a person by using threats, force or deception commits the offence of trafficking.
+(2) Whoever commits the offence of trafficking shall be punished with rigorous imprisonment for a term which shall not be less than seven years.
+(3) Where the offence involves the trafficking of a child, it shall be punishable with rigorous imprisonment for a term which shall not be less than ten years.
+(4) When a public servant is involved in the trafficking of any person, such public servant shall be punished with imprisonment for life.
+"""
+SANHITA_ONE_FACTOR = SANHITA.split("(4)")[0]
+
+
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        (SANHITA, "met"),  # two factors with their own penalties in the offence itself: an aggravated offence
+        # one factor alone may be a scope ("a child") rather than an aggravation: only words like
+        # "aggravated" make it count, as before
+        (SANHITA_ONE_FACTOR, "not_found"),
+    ],
+)
+def test_aggravations_set_inside_the_trafficking_offence_count(text, status):
+    """Issue 6: no word like 'aggravated', but the offence sets higher penalties for particular cases."""
+    cell = cells_of(result("AAA", "code.txt", text))[("AAA", "aggravating-circumstances")]
+    assert cell.status == status, cell.reason
+    assert status == "not_found" or cell.evidence[0].provision.startswith("s. 10"), cell.evidence
+
+
+@pytest.mark.parametrize(
+    "clause, status",
+    [
+        ("A victim of trafficking in persons shall not be criminally liable for an offence under this Act.", "partial"),
+        ("A trafficked person shall not be criminally liable for any offence committed as a direct result of being "
+         "trafficked.", "met"),
+    ],
+)
+def test_immunity_only_for_the_acts_own_offences_is_limited(clause, status):
+    """Issue 6: the offences a victim commits (immigration, documents, prostitution) lie outside the act."""
+    cell = cells_of(result("AAA", "tip.txt", TIP_ACT + f"5. Victims\n{clause}\n"))[("AAA", "victim-non-punishment")]
+    assert cell.status == status, cell.reason
+    assert status == "met" or "supplied texts" in cell.reason
+
+
+AML_WITH_SCHEDULE = """ANTI-MONEY LAUNDERING ACT 2010
+3. Money laundering
+Any person who acquires, converts or transfers property knowing that it is proceeds of crime commits the offence of money laundering.
+9. Forfeiture
+Where a person is convicted of money laundering, the Court shall make an order for forfeiture of the proceeds of crime involved in the laundering.
+SCHEDULE I
+Predicate offences
+1. Any person who recruits, transports or harbours another person by force for the purpose of exploitation commits an offence under the Trafficking in Persons Act 2020.
+"""
+
+
+def test_a_predicate_schedule_does_not_make_the_aml_act_a_trafficking_act():
+    """Issue 6: forfeiture tied to the laundering offence is not confiscation of trafficking proceeds
+    just because the laundering act's schedule lists the trafficking offence as a predicate."""
+    from analyser.view import JurisdictionView
+
+    results = [result("AAA", "aml.txt", AML_WITH_SCHEDULE), result("AAA", "tip.txt", TIP_ACT)]
+    view = JurisdictionView("AAA", results)
+    listed = [u for u in view.with_tag("tip-offence") if u.result.source.name == "aml.txt"]
+    assert listed and all(view.in_list_schedule(u) for u in listed)  # the schedule item reads like an offence
+    forfeiture = next(u for u in view.units if u.result.source.name == "aml.txt" and u.provision.citation == "s. 9")
+    assert not view.same_act_as_offence(forfeiture)
+    offence = next(u for u in view.units if u.result.source.name == "tip.txt" and u.provision.citation.startswith("s. 3"))
+    assert view.same_act_as_offence(offence)

@@ -50,6 +50,7 @@ def test_tag_ids_unique_and_core_tags_have_keywords():
 def test_every_item_or_element_tag_is_produced_by_some_rule():
     data = load_patterns()
     produced = {p["tag"] for p in data["patterns"]} | {c["tag"] for c in data["composites"]}
+    produced |= {c["tag"] for c in data.get("context_composites", [])}
     for tag in load_tags().values():
         if tag.group in ("item", "element"):
             assert tag.id in produced, f"no pattern or composite produces {tag.id}"
@@ -87,3 +88,33 @@ def test_data_files_are_canonical_json():
     for name in ("checklist", "tags", "patterns"):
         json.loads(base.joinpath(f"schemas/{name}.schema.json").read_text(encoding="utf-8"))
     tomllib.loads(base.joinpath("checklist.toml").read_text(encoding="utf-8"))
+
+
+def _context_cases():
+    for composite in load_patterns().get("context_composites", []):
+        for case in composite["examples"]:
+            yield pytest.param(composite, case, True, id=f"{composite['id']}+")
+        for case in composite["counter_examples"]:
+            yield pytest.param(composite, case, False, id=f"{composite['id']}-")
+
+
+@pytest.mark.parametrize("composite,case,expected", list(_context_cases()))
+def test_context_composite_examples(tagger, composite, case, expected):
+    """A context composite gives its tag from the unit's frame and context, read by the same patterns."""
+    from analyser.context import composite_applies
+
+    own = set(tagger.tag_text(case["text"]))
+    document = set(tagger.tag_text(case.get("document", ""))) | own
+    applies = composite_applies(
+        composite, [case["frame"]], case["context"], own, lambda t: set(tagger.tag_text(t)), document
+    )
+    assert applies is expected
+
+
+def test_context_composite_tags_are_known_and_read_known_tags():
+    tags = load_tags()
+    for composite in load_patterns().get("context_composites", []):
+        named = {composite["tag"], *composite.get("frame_none", []), *composite.get("text_none", [])}
+        groups = composite["frame_all"] + composite.get("context_all", []) + composite.get("document_all", [])
+        named |= {t for group in groups for t in group}
+        assert named <= set(tags), f"{composite['id']} names unknown tags {named - set(tags)}"

@@ -67,7 +67,7 @@ def test_a_scan_makes_no_network_connection(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_model_files_are_not_pickles() -> None:
-    """The shipped model is skops (a zip of JSON and arrays), never a pickle stream."""
+    """The shipped model is JSON and an npz of plain arrays (no object arrays), never a pickle stream."""
     model_dir = ROOT / "models" / "tagger"
     files = [p for p in model_dir.rglob("*") if p.is_file()]
     assert files, "no shipped model"
@@ -75,3 +75,7 @@ def test_model_files_are_not_pickles() -> None:
         head = path.read_bytes()[:2]
         assert head[:1] != b"\x80", f"{path.name} starts like a pickle"
     assert not list(model_dir.rglob("*.pkl")) and not list(model_dir.rglob("*.joblib"))
+    import numpy as np
+
+    with np.load(model_dir / "model.npz") as arrays:
+        assert all(arrays[key].dtype != object for key in arrays.files)

@@ -538,3 +538,29 @@ def test_body_sections_and_schedules(name: str, text: str, expected: list[str]) 
     in_schedule = {"real_schedule_restarts_numbering": ["s. 1", "s. 2"]}.get(name, [])
     assert [p.citation for p in body] == [c for c in expected if c.startswith("s. ") and "(" not in c
                                           and c not in in_schedule]
+
+
+# Issue 6: a marginal note that the text layer put first on a section's line ('Extradition 6. (1) ...',
+# two-column bills) does not hide the section; only a number that follows the last section counts.
+INLINE_MARGIN_NOTE_CASES = [
+    ("note_before_subsection",
+     "1. This Act is the Gadget Act.\nGadgets 2. (1) A gadget shall be registered.\n(2) A register shall be kept.\n",
+     ["s. 1", "s. 2", "s. 2(1)", "s. 2(2)"]),
+    ("two_word_note_before_text",
+     "1. This Act is the Gadget Act.\nRegister of 2. The Registrar shall keep a register.\n",
+     ["s. 1", "s. 2"]),
+    ("after_a_part_heading",
+     "1. This Act is the Gadget Act.\n2. Scope.\nPART II\nREGISTRATION\nRegistration 3. (1) A gadget shall be registered.\n",
+     ["s. 1", "s. 2", "s. 3", "s. 3(1)"]),
+    ("a_number_out_of_sequence_is_text",
+     "1. This Act is the Gadget Act.\nRegister 40. The Registrar shall keep a register.\n",
+     ["s. 1"]),
+    ("a_long_sentence_is_not_a_note",
+     "1. This Act is the Gadget Act.\nThe fee is set by the rules in force on 2. January each year.\n",
+     ["s. 1"]),
+]
+
+
+@pytest.mark.parametrize("name,text,expected", INLINE_MARGIN_NOTE_CASES, ids=[c[0] for c in INLINE_MARGIN_NOTE_CASES])
+def test_inline_margin_notes_do_not_hide_sections(name: str, text: str, expected: list[str]) -> None:
+    assert cites(run(text), STRUCTURAL) == expected
